@@ -1,8 +1,11 @@
-using ConR.Training.Losses;
-using TorchSharp;
-var f = torch.randn(8, 4, requires_grad: true);
-var y = torch.tensor(new float[] { 1, 1, 2, 5, 5, 9, 3, 3 });
-var p = torch.tensor(new float[] { 1, 2, 2, 3, 5, 3, 3, 3 });
-var l = ConRLoss.Compute(f, y, p, null, new ConROptions());
-l.backward();
-Console.WriteLine($"{l.item<float>()} {f.grad!.abs().sum().item<float>()}");
+using System.CommandLine;
+using ConR.Training.Cli;
+
+var train = new Command("train", "Train a model") { TrainAgeCommand.Create() };
+var root = new RootCommand("conr-train: deep imbalanced regression with the ConR regularizer (TorchSharp)")
+{
+    train,
+    EvalCommand.Create(),
+    BenchCommand.Create(),
+};
+return root.Parse(args).Invoke();

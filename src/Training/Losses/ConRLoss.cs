@@ -43,11 +43,14 @@ public static class ConRLoss
         var positive = labelDistance.le(options.Window).logical_and(notSelf);
         var negative = labelDistance.gt(options.Window).logical_and(predictionDistance.le(options.Window));
 
-        var pushing = options.Variant == ConRVariant.OfficialDepth
-            ? options.PushingScale * w.unsqueeze(1) * labelDistance
-            : w.unsqueeze(1) * (options.PushingScale * labelDistance).exp();
-        negative = negative.logical_and(pushing.gt(0));
-        var negativeLogits = where(negative, similarity + pushing.clamp_min(1e-30).log(), MaskedLogit);
+        // log S is formed directly (log w_j + e*d for the age forms) so a large pushing scale cannot overflow exp.
+        var logWeight = w.clamp_min(0).log().unsqueeze(1);
+        var logPushing = options.Variant == ConRVariant.OfficialDepth
+            ? logWeight + (options.PushingScale * labelDistance).log()
+            : logWeight + options.PushingScale * labelDistance;
+        // A zero pushing weight removes the pair from the denominator; the anchor stays an anchor (digest 1.2).
+        var pushed = negative.logical_and(logPushing.isfinite());
+        var negativeLogits = where(pushed, similarity + where(pushed, logPushing, 0.0), MaskedLogit);
 
         // The official code sums exp(s*P): every non-positive entry, the anchor included, adds exp(0) = 1.
         var positiveLogits = options.Variant == ConRVariant.Clean

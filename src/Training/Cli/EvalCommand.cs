@@ -1,0 +1,30 @@
+using System.CommandLine;
+using ConR.Training.Evaluation;
+using ConR.Training.Training;
+
+namespace ConR.Training.Cli;
+
+/// <summary>`conr-train eval --run RUNDIR --split val|test`.</summary>
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var runOption = new Option<string>("--run") { Description = "Run folder written by `train`", Required = true };
+        var split = new Option<string>("--split") { Description = "val | test", DefaultValueFactory = _ => "test" };
+        var device = CommonOptions.Device();
+        var command = new Command("eval", "Print and save the DIR table (All/Many/Median/Few x MAE/MSE/GM) of a run's best model") { runOption, split, device };
+        command.SetAction(parse => CommandRunner.Run(() =>
+        {
+            var run = new RunDirectory(parse.GetValue(runOption)!);
+            if (!run.HasConfig) throw new ConfigurationException($"{run.Root} is not a run folder ({run.ConfigPath} is missing)");
+            var config = RunDirectory.ReadJson<AgeTrainConfig>(run.ConfigPath);
+            config.Validate();
+            var splitName = parse.GetValue(split)!;
+            if (splitName is not ("val" or "test")) throw new ConfigurationException($"--split must be val or test (got '{splitName}')");
+            var data = AgeData.Load(config, Console.Out, new HashSet<string> { "train", splitName });
+            AgeEvaluation.Run(run, config, data, splitName, DeviceSelector.Select(parse.GetValue(device)!, Console.Out), Console.Out);
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,46 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace ConR.Training.Models;
+
+/// <summary>ResNet encoder, global average pool, linear regressor. The pooled vector is what ConR sees.</summary>
+public sealed class AgeRegressor : Module<Tensor, (Tensor Prediction, Tensor Features)>
+{
+    private readonly ResNetEncoder encoder;
+    private readonly Linear regressor;
+
+    public AgeRegressor(ModelSpec spec) : base("age")
+    {
+        Spec = spec;
+        encoder = new ResNetEncoder("encoder", ResNetArchitecture.Parse(spec.Architecture), spec.Width, StemKinds.ForImageSize(spec.ImageSize));
+        regressor = Linear(encoder.FeatureSize, 1);
+        RegisterComponents();
+    }
+
+    public ModelSpec Spec { get; }
+
+    public int FeatureSize => encoder.FeatureSize;
+
+    public override (Tensor Prediction, Tensor Features) forward(Tensor input)
+    {
+        var map = encoder.forward(input);
+        var features = functional.adaptive_avg_pool2d(map, 1).flatten(1);
+        return (regressor.forward(features), features);
+    }
+
+    public void InitializeRegressorBias(double value)
+    {
+        using var noGrad = no_grad();
+        regressor.bias!.fill_(value);
+    }
+
+    /// <summary>Parameters of the final linear layer only (what RRT retrains).</summary>
+    public IEnumerable<Parameter> RegressorParameters() => regressor.parameters();
+}
+
+/// <summary>What is needed to rebuild a model exactly: saved in every run and checked when loading weights.</summary>
+public sealed record ModelSpec(string Task, string Architecture, double Width, int ImageSize)
+{
+    public const string AgeTask = "age";
+}

@@ -1,0 +1,42 @@
+namespace ConR.Training.Models;
+
+/// <summary>The ResNet family members the console can build, with a width multiplier for CPU-sized runs.</summary>
+public sealed record ResNetArchitecture(string Name, bool Bottleneck, int[] BlocksPerStage)
+{
+    public static ResNetArchitecture ResNet18 { get; } = new("resnet18", false, [2, 2, 2, 2]);
+    public static ResNetArchitecture ResNet34 { get; } = new("resnet34", false, [3, 4, 6, 3]);
+    public static ResNetArchitecture ResNet50 { get; } = new("resnet50", true, [3, 4, 6, 3]);
+
+    public static ResNetArchitecture Parse(string name) => name.ToLowerInvariant() switch
+    {
+        "resnet18" => ResNet18,
+        "resnet34" => ResNet34,
+        "resnet50" => ResNet50,
+        _ => throw new ArgumentException($"unknown architecture '{name}' (resnet18, resnet34, resnet50)", nameof(name)),
+    };
+
+    /// <summary>Channels of the four stages before bottleneck expansion, scaled by the width multiplier.</summary>
+    public static int[] StageWidths(double width)
+    {
+        if (!(width > 0) || width > 4) throw new ArgumentOutOfRangeException(nameof(width), width, "width multiplier must be in (0, 4]");
+        return new[] { 64, 128, 256, 512 }.Select(c => Math.Max(4, (int)Math.Round(c * width))).ToArray();
+    }
+}
+
+/// <summary>How the first layers reduce resolution; picked from the image size so small CPU inputs keep detail.</summary>
+public enum StemKind
+{
+    /// <summary>7x7 stride-2 convolution and 3x3 max-pool (ImageNet ResNet), for inputs of 64 px and more.</summary>
+    ImageNet,
+
+    /// <summary>3x3 stride-2 convolution, no pooling, for 32 to 63 px.</summary>
+    Strided,
+
+    /// <summary>3x3 stride-1 convolution, no pooling (CIFAR style), below 32 px.</summary>
+    Small,
+}
+
+public static class StemKinds
+{
+    public static StemKind ForImageSize(int size) => size >= 64 ? StemKind.ImageNet : size >= 32 ? StemKind.Strided : StemKind.Small;
+}

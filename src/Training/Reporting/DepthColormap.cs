@@ -1,0 +1,71 @@
+namespace ConR.Training.Reporting;
+
+/// <summary>
+/// A turbo-like rainbow palette for depth maps: dark blue (near, t = 0) through cyan, green, yellow
+/// and orange to dark red (far, t = 1). Hue falls monotonically with t; lightness peaks at t = 0.5 and
+/// both ends are dark, as in Google's Turbo. Plain bytes only, so it can move to shared code unchanged.
+/// </summary>
+/// <remarks>
+/// Piecewise-linear through 17 anchors: Turbo's published end colours at t = 0 and 1, and in between
+/// Anton Mikhailov's polynomial approximation of Turbo (Apache-2.0) sampled at t = k/16.
+/// </remarks>
+public static class DepthColormap
+{
+    private static readonly (byte R, byte G, byte B)[] Anchors =
+    [
+        (48, 18, 59),
+        (73, 62, 175),
+        (68, 106, 238),
+        (50, 149, 247),
+        (38, 189, 225),
+        (41, 221, 187),
+        (64, 243, 146),
+        (102, 253, 109),
+        (150, 250, 80),
+        (198, 235, 59),
+        (238, 208, 45),
+        (255, 171, 36),
+        (255, 128, 29),
+        (238, 84, 21),
+        (201, 45, 12),
+        (161, 18, 2),
+        (122, 4, 3),
+    ];
+
+    /// <summary>Colour used for NaN (no data): black.</summary>
+    public static (byte R, byte G, byte B) NoData { get; } = (0, 0, 0);
+
+    /// <summary>
+    /// Colour of <paramref name="t"/> in [0, 1]; values outside are clamped (±∞ included), NaN gives
+    /// <see cref="NoData"/>.
+    /// </summary>
+    public static (byte R, byte G, byte B) Map(float t)
+    {
+        if (float.IsNaN(t))
+        {
+            return NoData;
+        }
+
+        var segments = Anchors.Length - 1;
+        var position = Math.Clamp(t, 0f, 1f) * segments;
+        var index = Math.Min((int)position, segments - 1);
+        var fraction = position - index;
+        var (r0, g0, b0) = Anchors[index];
+        var (r1, g1, b1) = Anchors[index + 1];
+        return (Lerp(r0, r1, fraction), Lerp(g0, g1, fraction), Lerp(b0, b1, fraction));
+    }
+
+    /// <summary>Colour of a depth in [0, <paramref name="maxDepth"/>] (same units); see <see cref="Map"/>.</summary>
+    public static (byte R, byte G, byte B) MapDepth(float depth, float maxDepth)
+    {
+        if (!(maxDepth > 0) || float.IsInfinity(maxDepth))
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxDepth), maxDepth, "Maximum depth must be positive and finite.");
+        }
+
+        return Map(depth / maxDepth);
+    }
+
+    private static byte Lerp(byte from, byte to, float fraction) =>
+        (byte)Math.Clamp((int)MathF.Round(from + ((to - from) * fraction)), 0, 255);
+}

@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using ConR.Training.Data;
+using ConR.Training.Losses;
+using ConR.Training.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ConR.Training.Training;
+
+/// <summary>
+/// The age training loop: L = L_R + beta * L_ConR with three views per sample (one for L_R, two for ConR), best epoch
+/// on val, an atomic checkpoint every epoch, and a resume that reproduces an uninterrupted run bit for bit.
+/// </summary>
+public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device device, TextWriter log)
+{
+    private const int RecentLosses = 50;
+
+    public RunState Train(AgeData data, bool resume)
+    {
+        if (data.Train.Length < config.BatchSize) throw new ConfigurationException($"the train split has {data.Train.Length} images, fewer than --batch-size {config.BatchSize}");
+        if (data.Val.Length == 0) throw new ConfigurationException("the CSV has no val rows: the best epoch is chosen on val");
+
+        torch.manual_seed(config.Seed);
+        using var model = new AgeRegressor(config.ModelSpec());
+        model.to(device);
+        using var optimizer = optim.Adam(model.parameters(), config.LearningRate, weight_decay: config.WeightDecay);
+        var state = new RunState();
+        var last = run.LastCheckpointDir();
+        if (resume && last is not null)
+        {
+            model.load(Path.Combine(last, "model.bin"));
+            optimizer.load_state_dict(Path.Combine(last, "optimizer.bin"));
+            state = RunDirectory.ReadJson<RunState>(Path.Combine(last, "state.json"));
+            log.WriteLine($"Resuming after epoch {state.CompletedEpochs} (best val MAE {state.BestValMae:F3} at epoch {state.BestEpoch}).");
+        }
+        else if (last is not null)
+        {
+            throw new ConfigurationException($"{run.Root} already holds a run: pass --resume to continue it or choose another --out");
+        }
+
+        else
+        {
+            // Starting at the mean label saves the first epochs of a short run from climbing out of zero.
+            model.InitializeRegressorBias(data.Train.Average(i => data.Label(i)));
+        }
+
+        using var shadow = config.Precision == "bf16" ? new Bf16Shadow<AgeRegressor>(model, new AgeRegressor(config.ModelSpec()), device) : null;
+        var conrOptions = config.ConROptions();
+        var lossKind = RegressionLoss.Parse(config.Loss);
+        int views = config.ConR ? 3 : 1;
+        var progress = new ProgressLine(log);
+        for (int epoch = state.CompletedEpochs; epoch < config.Epochs; epoch++)
+        {
+            double lr = LearningRateSchedule.At(config.Schedule, config.LearningRate, epoch, config.Epochs);
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+            var epochWatch = Stopwatch.StartNew();
+            var (regression, conr, images, waitFraction) = RunEpoch(model, shadow, optimizer, data, epoch, views, lossKind, conrOptions, progress, state);
+            var (valMae, valMse) = Evaluate(model, data, data.Val);
+            double seconds = epochWatch.Elapsed.TotalSeconds;
+            var record = new EpochRecord(epoch + 1, lr, regression, conr, valMae, valMse, seconds, images / seconds, waitFraction);
+            bool best = valMae < state.BestValMae;
+            state = state with
+            {
+                CompletedEpochs = epoch + 1,
+                BestEpoch = best ? epoch + 1 : state.BestEpoch,
+                BestValMae = best ? valMae : state.BestValMae,
+                History = [.. state.History, record],
+                TotalTrainSeconds = state.TotalTrainSeconds + seconds,
+            };
+            if (best) run.CommitBest(dir => model.save(Path.Combine(dir, "model.bin")));
+            var snapshot = state;
+            run.CommitCheckpoint(epoch + 1, dir =>
+            {
+                model.save(Path.Combine(dir, "model.bin"));
+                optimizer.save_state_dict(Path.Combine(dir, "optimizer.bin"));
+                RunDirectory.WriteJsonAtomic(Path.Combine(dir, "state.json"), snapshot);
+            });
+            progress.Done();
+            log.WriteLine($"epoch {epoch + 1}/{config.Epochs}  L_R {regression:F3}  L_ConR {conr:F3}  val MAE {valMae:F3}{(best ? " (best)" : "")}  " +
+                          $"{images / seconds:F0} img/s  data wait {waitFraction:P0}  {seconds:F0} s");
+        }
+        return state;
+    }
+
+    private (double Regression, double ConR, long Images, double WaitFraction) RunEpoch(
+        AgeRegressor model, Bf16Shadow<AgeRegressor>? shadow, OptimizerHelper optimizer, AgeData data, int epoch, int views, RegressionLossKind lossKind,
+        ConROptions conrOptions, ProgressLine progress, RunState state)
+    {
+        model.train();
+        var network = shadow?.Shadow ?? model;
+        network.train();
+        var inputType = shadow is null ? ScalarType.Float32 : ScalarType.BFloat16;
+        using var loader = new BatchLoader(data.Store, data.Train, config.BatchSize, views, augment: true, shuffle: true,
+            dropLast: true, config.Seed, epoch, config.Workers, prefetch: 4, data.Spec);
+        int steps = data.Train.Length / config.BatchSize;
+        double sumRegression = 0, sumConR = 0;
+        long images = 0;
+        int step = 0;
+        var recent = new Queue<double>();
+        var watch = Stopwatch.StartNew();
+        int size = config.ImageSize;
+        foreach (var batch in loader.Batches())
+        {
+            using var scope = NewDisposeScope();
+            int b = batch.Count;
+            var input = cat(batch.Views.Select(v => tensor(v, [b, 3, size, size])).ToArray(), 0).to(device);
+            var labels = tensor(batch.Labels, [b, 1]).to(device);
+            var weights = tensor(batch.Indices.Select(i => data.Weights[i]).ToArray(), [b, 1]).to(device);
+            optimizer.zero_grad();
+            shadow?.PullWeights();
+            var (prediction, features) = network.forward(input.to_type(inputType));
+            prediction = prediction.to_type(ScalarType.Float32);
+            features = features.to_type(ScalarType.Float32);
+            var regression = RegressionLoss.Compute(lossKind, prediction[..b], labels, weights);
+            var loss = regression;
+            double conrValue = 0;
+            if (views == 3)
+            {
+                var conr = ConRLoss.Compute(features[b..], cat([labels, labels], 0), prediction[b..].detach(), cat([weights, weights], 0), conrOptions);
+                loss = regression + config.Beta * conr;
+                conrValue = conr.item<float>();
+            }
+            double lossValue = loss.item<float>();
+            GuardAgainstDivergence(lossValue, recent, epoch, step);
+            loss.backward();
+            shadow?.PushGradients();
+            optimizer.step();
+
+            sumRegression += regression.item<float>();
+            sumConR += conrValue;
+            images += b;
+            step++;
+            double rate = images / watch.Elapsed.TotalSeconds;
+            double epochsLeft = config.Epochs - epoch - (double)step / steps;
+            var eta = TimeSpan.FromSeconds(epochsLeft * steps * b / Math.Max(rate, 1e-9));
+            progress.Report($"epoch {epoch + 1}/{config.Epochs} step {step}/{steps}  L_R {sumRegression / step:F3}  L_ConR {sumConR / step:F3}  " +
+                            $"{rate:F0} img/s  data wait {loader.WaitTime.TotalSeconds / watch.Elapsed.TotalSeconds:P0}  ETA {ProgressLine.Eta(eta)}");
+        }
+        return (sumRegression / Math.Max(step, 1), sumConR / Math.Max(step, 1), images, loader.WaitTime.TotalSeconds / watch.Elapsed.TotalSeconds);
+    }
+
+    private void GuardAgainstDivergence(double loss, Queue<double> recent, int epoch, int step)
+    {
+        string where = $"epoch {epoch + 1} step {step + 1}";
+        string kept = run.LastCheckpointDir() is { } dir ? $"the last good checkpoint is {dir}" : "no checkpoint was written yet";
+        if (!double.IsFinite(loss)) throw new TrainingDivergedException($"loss is {loss} at {where}; {kept}. Lower --lr or --beta.");
+        if (recent.Count >= 20)
+        {
+            var median = recent.Order().ElementAt(recent.Count / 2);
+            if (loss > config.ExplodeFactor * Math.Max(median, 1e-6))
+                throw new TrainingDivergedException($"loss exploded to {loss:G4} at {where} (recent median {median:G4}); {kept}. Lower --lr or --beta.");
+        }
+        recent.Enqueue(loss);
+        if (recent.Count > RecentLosses) recent.Dequeue();
+    }
+
+    /// <summary>MAE and MSE of the model on a split, eval mode, eval transform.</summary>
+    public (double Mae, double Mse) Evaluate(AgeRegressor model, AgeData data, int[] indices)
+    {
+        var predictions = Predict(model, data, indices, config.Workers, device);
+        double mae = 0, mse = 0;
+        for (int i = 0; i < indices.Length; i++)
+        {
+            double e = predictions[i] - data.Label(indices[i]);
+            mae += Math.Abs(e);
+            mse += e * e;
+        }
+        return (mae / indices.Length, mse / indices.Length);
+    }
+
+    public static double[] Predict(AgeRegressor model, AgeData data, int[] indices, int workers, Device device, int batchSize = 256)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        using var loader = new BatchLoader(data.Store, indices, batchSize, views: 1, augment: false, shuffle: false,
+            dropLast: false, seed: 0, epoch: 0, workers, prefetch: 2, data.Spec);
+        var result = new List<double>(indices.Length);
+        int size = data.Store.Size;
+        foreach (var batch in loader.Batches())
+        {
+            using var scope = NewDisposeScope();
+            var (prediction, _) = model.forward(tensor(batch.Views[0], [batch.Count, 3, size, size]).to(device));
+            result.AddRange(prediction.cpu().data<float>().ToArray().Select(v => (double)v));
+        }
+        return [.. result];
+    }
+}
