@@ -12,6 +12,8 @@ namespace ConR.Shared.Preprocessing;
 /// </summary>
 public static class ImagePreprocessor
 {
+    private const int TableLength = ImageSpec.Channels * 256;
+
     /// <summary>
     /// Resizes to <see cref="ImageSpec.Width"/> x <see cref="ImageSpec.Height"/>, bilinear (ImageSharp Triangle
     /// resampler), no aspect preservation. Always returns a new image, which the caller disposes.
@@ -40,7 +42,10 @@ public static class ImagePreprocessor
     public static void ToChw(Image<Rgb24> resized, ImageSpec spec, Span<float> destination)
     {
         ArgumentNullException.ThrowIfNull(resized);
-        var table = Prepare(spec, resized.Width, resized.Height, destination.Length);
+        ArgumentNullException.ThrowIfNull(spec);
+        Check(spec, resized.Width, resized.Height, destination.Length);
+        var table = new float[TableLength];
+        FillTable(spec, table);
         // A span cannot enter the lambda, so the output is staged through a pooled array.
         var chw = ArrayPool<float>.Shared.Rent(destination.Length);
         try
@@ -67,8 +72,11 @@ public static class ImagePreprocessor
     /// <param name="destination">[3, Height, Width]; length <see cref="ImageSpec.TensorLength"/>.</param>
     public static void ToChw(ReadOnlySpan<byte> rgbHwc, ImageSpec spec, Span<float> destination)
     {
-        var table = Prepare(spec, spec?.Width ?? 0, spec?.Height ?? 0, destination.Length);
-        int rowBytes = spec!.Width * ImageSpec.Channels;
+        ArgumentNullException.ThrowIfNull(spec);
+        Check(spec, spec.Width, spec.Height, destination.Length);
+        Span<float> table = stackalloc float[TableLength];
+        FillTable(spec, table);
+        int rowBytes = spec.Width * ImageSpec.Channels;
         if (rgbHwc.Length != rowBytes * spec.Height)
             throw new ArgumentException($"Expected {rowBytes * spec.Height} RGB bytes, got {rgbHwc.Length}.", nameof(rgbHwc));
         for (int y = 0; y < spec.Height; y++)
@@ -87,26 +95,27 @@ public static class ImagePreprocessor
         return result;
     }
 
-    // One 256-entry table per channel computes (x / 255f - mean) / std in float32, the same operations in the same
-    // order as torchvision's ToTensor + Normalize, so values match bit for bit and every caller shares them.
-    private static float[] Prepare(ImageSpec? spec, int width, int height, int destinationLength)
+    private static void Check(ImageSpec spec, int width, int height, int destinationLength)
     {
-        ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
         if (width != spec.Width || height != spec.Height)
             throw new ArgumentException($"Image is {width}x{height}; the spec needs {spec.Width}x{spec.Height}. Resize first.");
         if (destinationLength != spec.TensorLength)
             throw new ArgumentException($"Destination holds {destinationLength} floats; the spec needs {spec.TensorLength}.");
-        var table = new float[ImageSpec.Channels * 256];
+    }
+
+    // One 256-entry table per channel holds (x / 255f - mean) / std computed in float32, the same operations in the
+    // same order as torchvision's ToTensor + Normalize, so values match it bit for bit and every caller shares them.
+    private static void FillTable(ImageSpec spec, Span<float> table)
+    {
         for (int c = 0; c < ImageSpec.Channels; c++)
         {
             for (int v = 0; v < 256; v++)
                 table[(c * 256) + v] = ((v / 255f) - spec.Mean[c]) / spec.Std[c];
         }
-        return table;
     }
 
-    private static void NormalizeRow(ReadOnlySpan<byte> row, int y, int width, int height, float[] table, Span<float> chw)
+    private static void NormalizeRow(ReadOnlySpan<byte> row, int y, int width, int height, ReadOnlySpan<float> table, Span<float> chw)
     {
         int plane = width * height;
         var r = chw.Slice(y * width, width);

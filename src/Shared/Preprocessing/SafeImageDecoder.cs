@@ -35,7 +35,7 @@ public static class SafeImageDecoder
     /// <summary>
     /// Reads the header of an image without decoding its pixels.
     /// </summary>
-    /// <param name="stream">The image bytes; read from its current position.</param>
+    /// <param name="stream">The image bytes, read from its current position; a seekable stream is left there.</param>
     /// <param name="maxPixels">Largest accepted Width * Height.</param>
     /// <param name="timeout">Upper bound on the time spent; <see cref="Timeout.InfiniteTimeSpan"/> for none.</param>
     /// <exception cref="ImageDecodeException">Unsupported format, unreadable header, too many pixels, or timeout.</exception>

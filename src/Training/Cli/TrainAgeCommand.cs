@@ -81,7 +81,17 @@ internal static class TrainAgeCommand
                 Workers = parse.GetValue(workers),
                 Precision = parse.GetValue(precision)!,
             };
-            return AgeTrainingRun.Execute(config, parse.GetValue(output)!, parse.GetValue(resume), parse.GetValue(device)!, Console.Out);
+            using var interrupt = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; interrupt.Cancel(); };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                return AgeTrainingRun.Execute(config, parse.GetValue(output)!, parse.GetValue(resume), parse.GetValue(device)!, Console.Out, interrupt.Token);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
         }));
         return command;
     }

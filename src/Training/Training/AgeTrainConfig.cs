@@ -73,7 +73,8 @@ public sealed record AgeTrainConfig
     public void Validate()
     {
         if (Format != CurrentFormat) throw new ConfigurationException($"run format {Format} is not supported (expected {CurrentFormat})");
-        if (Lds && ReweightMode() == Shared.Imbalance.ReweightMode.None)
+        var reweight = ReweightMode();
+        if (Lds && reweight == Shared.Imbalance.ReweightMode.None)
             throw new ConfigurationException("--lds smooths the re-weighting: add --reweight sqrt_inv or --reweight inverse");
         if (!Enum.TryParse<LdsKernelKind>(LdsKernel, true, out _)) throw new ConfigurationException($"--lds-kernel must be gaussian, triang or laplace (got '{LdsKernel}')");
         if (Lds) LdsOptions()!.Validate();

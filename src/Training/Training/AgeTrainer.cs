@@ -14,9 +14,14 @@ namespace ConR.Training.Training;
 /// </summary>
 public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device device, TextWriter log)
 {
-    private const int RecentLosses = 50;
+    /// <summary>Raised after each epoch's checkpoint is committed.</summary>
+    public event Action<RunState>? EpochCompleted;
 
-    public RunState Train(AgeData data, bool resume)
+    /// <summary>
+    /// Trains to the configured epoch count. Cancelling stops before the next step, like a kill: the epoch in progress
+    /// is discarded and --resume repeats it from the last checkpoint.
+    /// </summary>
+    public RunState Train(AgeData data, bool resume, CancellationToken cancellation = default)
     {
         if (data.Train.Length < config.BatchSize) throw new ConfigurationException($"the train split has {data.Train.Length} images, fewer than --batch-size {config.BatchSize}");
         if (data.Val.Length == 0) throw new ConfigurationException("the CSV has no val rows: the best epoch is chosen on val");
@@ -55,7 +60,7 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
             double lr = LearningRateSchedule.At(config.Schedule, config.LearningRate, epoch, config.Epochs);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
             var epochWatch = Stopwatch.StartNew();
-            var (regression, conr, images, waitFraction) = RunEpoch(model, shadow, optimizer, data, epoch, views, lossKind, conrOptions, progress, state);
+            var (regression, conr, images, waitFraction) = RunEpoch(model, shadow, optimizer, data, epoch, views, lossKind, conrOptions, progress, cancellation);
             var (valMae, valMse) = Evaluate(model, data, data.Val);
             double seconds = epochWatch.Elapsed.TotalSeconds;
             var record = new EpochRecord(epoch + 1, lr, regression, conr, valMae, valMse, seconds, images / seconds, waitFraction);
@@ -79,13 +84,15 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
             progress.Done();
             log.WriteLine($"epoch {epoch + 1}/{config.Epochs}  L_R {regression:F3}  L_ConR {conr:F3}  val MAE {valMae:F3}{(best ? " (best)" : "")}  " +
                           $"{images / seconds:F0} img/s  data wait {waitFraction:P0}  {seconds:F0} s");
+            EpochCompleted?.Invoke(state);
+            cancellation.ThrowIfCancellationRequested();
         }
         return state;
     }
 
     private (double Regression, double ConR, long Images, double WaitFraction) RunEpoch(
         AgeRegressor model, Bf16Shadow<AgeRegressor>? shadow, OptimizerHelper optimizer, AgeData data, int epoch, int views, RegressionLossKind lossKind,
-        ConROptions conrOptions, ProgressLine progress, RunState state)
+        ConROptions conrOptions, ProgressLine progress, CancellationToken cancellation)
     {
         model.train();
         var network = shadow?.Shadow ?? model;
@@ -97,11 +104,12 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
         double sumRegression = 0, sumConR = 0;
         long images = 0;
         int step = 0;
-        var recent = new Queue<double>();
         var watch = Stopwatch.StartNew();
         int size = config.ImageSize;
+        var guard = new DivergenceGuard(config.ExplodeFactor);
         foreach (var batch in loader.Batches())
         {
+            cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             int b = batch.Count;
             var input = cat(batch.Views.Select(v => tensor(v, [b, 3, size, size])).ToArray(), 0).to(device);
@@ -122,7 +130,11 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
                 conrValue = conr.item<float>();
             }
             double lossValue = loss.item<float>();
-            GuardAgainstDivergence(lossValue, recent, epoch, step);
+            if (guard.Check(lossValue) is { } problem)
+            {
+                string kept = run.LastCheckpointDir() is { } dir ? $"the last good checkpoint is {dir}" : "no checkpoint was written yet";
+                throw new TrainingDivergedException($"{problem} at epoch {epoch + 1} step {step + 1}; {kept}. Lower --lr or --beta.");
+            }
             loss.backward();
             shadow?.PushGradients();
             optimizer.step();
@@ -138,21 +150,6 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
                             $"{rate:F0} img/s  data wait {loader.WaitTime.TotalSeconds / watch.Elapsed.TotalSeconds:P0}  ETA {ProgressLine.Eta(eta)}");
         }
         return (sumRegression / Math.Max(step, 1), sumConR / Math.Max(step, 1), images, loader.WaitTime.TotalSeconds / watch.Elapsed.TotalSeconds);
-    }
-
-    private void GuardAgainstDivergence(double loss, Queue<double> recent, int epoch, int step)
-    {
-        string where = $"epoch {epoch + 1} step {step + 1}";
-        string kept = run.LastCheckpointDir() is { } dir ? $"the last good checkpoint is {dir}" : "no checkpoint was written yet";
-        if (!double.IsFinite(loss)) throw new TrainingDivergedException($"loss is {loss} at {where}; {kept}. Lower --lr or --beta.");
-        if (recent.Count >= 20)
-        {
-            var median = recent.Order().ElementAt(recent.Count / 2);
-            if (loss > config.ExplodeFactor * Math.Max(median, 1e-6))
-                throw new TrainingDivergedException($"loss exploded to {loss:G4} at {where} (recent median {median:G4}); {kept}. Lower --lr or --beta.");
-        }
-        recent.Enqueue(loss);
-        if (recent.Count > RecentLosses) recent.Dequeue();
     }
 
     /// <summary>MAE and MSE of the model on a split, eval mode, eval transform.</summary>

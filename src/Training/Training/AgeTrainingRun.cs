@@ -6,7 +6,7 @@ namespace ConR.Training.Training;
 /// <summary>The whole `train age` command: validate, load data, train (or resume), then evaluate val and test.</summary>
 public static class AgeTrainingRun
 {
-    public static int Execute(AgeTrainConfig config, string outDir, bool resume, string deviceName, TextWriter log)
+    public static int Execute(AgeTrainConfig config, string outDir, bool resume, string deviceName, TextWriter log, CancellationToken cancellation = default)
     {
         config.Validate();
         var run = new RunDirectory(outDir);
@@ -30,7 +30,17 @@ public static class AgeTrainingRun
         var data = AgeData.Load(config, log);
         log.WriteLine($"train {data.Train.Length}, val {data.Val.Length}, test {data.Test.Length} images; " +
                       $"{(config.ConR ? $"ConR on (w {config.Window}, beta {config.Beta}, tau {config.Temperature}, e {config.PushingScale})" : "ConR off")}");
-        var state = new AgeTrainer(config, run, device, log).Train(data, resume);
+        RunState state;
+        try
+        {
+            state = new AgeTrainer(config, run, device, log).Train(data, resume, cancellation);
+        }
+        catch (OperationCanceledException)
+        {
+            log.WriteLine();
+            log.WriteLine($"Interrupted. The last complete epoch is checkpointed: continue with the same command plus --resume.");
+            return 130;
+        }
 
         Directory.CreateDirectory(run.ReportsDir);
         RunPlots.WriteLossCurves(Path.Combine(run.ReportsDir, "loss-curves.png"),

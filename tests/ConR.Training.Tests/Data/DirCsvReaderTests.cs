@@ -37,6 +37,17 @@ public class DirCsvReaderTests
         Assert.Equal(new DirSample(45f, Path.Combine(dir.Path, "a.jpg"), "train", 2), sample);
     }
 
+    [Fact]
+    public void Read_Utf8ByteOrderMark_IsIgnored()
+    {
+        using var dir = new TempDir();
+        dir.Write("a.jpg", "x");
+        string csv = Path.Combine(dir.Path, "s.csv");
+        File.WriteAllText(csv, "age,path,split\n7,a.jpg,val\n", new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+
+        Assert.Equal(7f, Assert.Single(DirCsvReader.Read(csv, dir.Path, skipBad: false).Samples).Label);
+    }
+
     [Theory]
     [InlineData("31,a.jpg", "expected 3 columns, found 2")]
     [InlineData("abc,a.jpg,train", "age 'abc' is not a number")]

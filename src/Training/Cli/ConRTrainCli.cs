@@ -1,0 +1,18 @@
+using System.CommandLine;
+
+namespace ConR.Training.Cli;
+
+/// <summary>The command tree of conr-train, built in one place so tests can drive it.</summary>
+public static class ConRTrainCli
+{
+    public static RootCommand Build()
+    {
+        var train = new Command("train", "Train a model") { TrainAgeCommand.Create() };
+        return new RootCommand("conr-train: deep imbalanced regression with the ConR regularizer (TorchSharp)")
+        {
+            train,
+            EvalCommand.Create(),
+            BenchCommand.Create(),
+        };
+    }
+}
