@@ -105,41 +105,14 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
         long images = 0;
         int step = 0;
         var watch = Stopwatch.StartNew();
-        int size = config.ImageSize;
         var guard = new DivergenceGuard(config.ExplodeFactor);
         foreach (var batch in loader.Batches())
         {
             cancellation.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
+            var (regressionValue, conrValue) = Step(network, optimizer, shadow, batch, data, views, lossKind, conrOptions, inputType, guard, epoch, step);
             int b = batch.Count;
-            var input = cat(batch.Views.Select(v => tensor(v, [b, 3, size, size])).ToArray(), 0).to(device);
-            var labels = tensor(batch.Labels, [b, 1]).to(device);
-            var weights = tensor(batch.Indices.Select(i => data.Weights[i]).ToArray(), [b, 1]).to(device);
-            optimizer.zero_grad();
-            shadow?.PullWeights();
-            var (prediction, features) = network.forward(input.to_type(inputType));
-            prediction = prediction.to_type(ScalarType.Float32);
-            features = features.to_type(ScalarType.Float32);
-            var regression = RegressionLoss.Compute(lossKind, prediction[..b], labels, weights);
-            var loss = regression;
-            double conrValue = 0;
-            if (views == 3)
-            {
-                var conr = ConRLoss.Compute(features[b..], cat([labels, labels], 0), prediction[b..].detach(), cat([weights, weights], 0), conrOptions);
-                loss = regression + config.Beta * conr;
-                conrValue = conr.item<float>();
-            }
-            double lossValue = loss.item<float>();
-            if (guard.Check(lossValue) is { } problem)
-            {
-                string kept = run.LastCheckpointDir() is { } dir ? $"the last good checkpoint is {dir}" : "no checkpoint was written yet";
-                throw new TrainingDivergedException($"{problem} at epoch {epoch + 1} step {step + 1}; {kept}. Lower --lr or --beta.");
-            }
-            loss.backward();
-            shadow?.PushGradients();
-            optimizer.step();
-
-            sumRegression += regression.item<float>();
+            loader.Return(batch); // the tensors copied the buffers; recycle them for the next batch
+            sumRegression += regressionValue;
             sumConR += conrValue;
             images += b;
             step++;
@@ -150,6 +123,41 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
                             $"{rate:F0} img/s  data wait {loader.WaitTime.TotalSeconds / watch.Elapsed.TotalSeconds:P0}  ETA {ProgressLine.Eta(eta)}");
         }
         return (sumRegression / Math.Max(step, 1), sumConR / Math.Max(step, 1), images, loader.WaitTime.TotalSeconds / watch.Elapsed.TotalSeconds);
+    }
+
+    private (double Regression, double ConR) Step(
+        AgeRegressor network, OptimizerHelper optimizer, Bf16Shadow<AgeRegressor>? shadow, HostBatch batch, AgeData data, int views,
+        RegressionLossKind lossKind, ConROptions conrOptions, ScalarType inputType, DivergenceGuard guard, int epoch, int step)
+    {
+        using var scope = NewDisposeScope();
+        int b = batch.Count, size = config.ImageSize;
+        var input = cat(batch.Views.Select(v => tensor(v, [b, 3, size, size])).ToArray(), 0).to(device);
+        var labels = tensor(batch.Labels, [b, 1]).to(device);
+        var weights = tensor(batch.Indices.Select(i => data.Weights[i]).ToArray(), [b, 1]).to(device);
+        optimizer.zero_grad();
+        shadow?.PullWeights();
+        var (prediction, features) = network.forward(input.to_type(inputType));
+        prediction = prediction.to_type(ScalarType.Float32);
+        features = features.to_type(ScalarType.Float32);
+        var regression = RegressionLoss.Compute(lossKind, prediction[..b], labels, weights);
+        var loss = regression;
+        double conrValue = 0;
+        if (views == 3)
+        {
+            // Views 2 and 3 of every sample form the 2B ConR batch; its predictions are constants.
+            var conr = ConRLoss.Compute(features[b..], cat([labels, labels], 0), prediction[b..].detach(), cat([weights, weights], 0), conrOptions);
+            loss = regression + config.Beta * conr;
+            conrValue = conr.item<float>();
+        }
+        if (guard.Check(loss.item<float>()) is { } problem)
+        {
+            string kept = run.LastCheckpointDir() is { } dir ? $"the last good checkpoint is {dir}" : "no checkpoint was written yet";
+            throw new TrainingDivergedException($"{problem} at epoch {epoch + 1} step {step + 1}; {kept}. Lower --lr or --beta.");
+        }
+        loss.backward();
+        shadow?.PushGradients();
+        optimizer.step();
+        return (regression.item<float>(), conrValue);
     }
 
     /// <summary>MAE and MSE of the model on a split, eval mode, eval transform.</summary>

@@ -117,6 +117,16 @@ public sealed class TrainingPartsTests
     }
 
     [Fact]
+    public void TensorFromArray_CopiesTheBuffer_SoTheTrainerMayRecycleBatches()
+    {
+        using var scope = NewDisposeScope();
+        var buffer = new float[] { 1, 2, 3, 4 };
+        var t = tensor(buffer, [2, 2]);
+        buffer[0] = 99;
+        Assert.Equal(1f, t[0, 0].item<float>());
+    }
+
+    [Fact]
     public void RunDirectory_InterruptedCheckpointWrite_LeavesPreviousCheckpointCurrent()
     {
         var root = Path.Combine(Path.GetTempPath(), "conr-rundir-" + Guid.NewGuid().ToString("N"));
