@@ -12,6 +12,7 @@ public static class ConRTrainCli
         {
             train,
             EvalCommand.Create(),
+            ExportCommand.Create(),
             BenchCommand.Create(),
         };
     }

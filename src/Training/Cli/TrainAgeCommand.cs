@@ -45,12 +45,8 @@ internal static class TrainAgeCommand
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
-            var conrOnly = new Option[] { window, beta, tau, pushing, variant }.Where(o => parse.GetResult(o) is { Implicit: false }).ToList();
-            if (!parse.GetValue(conr) && conrOnly.Count > 0)
-                throw new ConfigurationException($"{string.Join(", ", conrOnly.Select(o => o.Name))} only apply with --conr");
-            var ldsOnly = new Option[] { ldsKernel, ldsKs, ldsSigma }.Where(o => parse.GetResult(o) is { Implicit: false }).ToList();
-            if (!parse.GetValue(lds) && ldsOnly.Count > 0)
-                throw new ConfigurationException($"{string.Join(", ", ldsOnly.Select(o => o.Name))} only apply with --lds");
+            RequireGate(parse, conr, window, beta, tau, pushing, variant);
+            RequireGate(parse, lds, ldsKernel, ldsKs, ldsSigma);
             var dataDir = Path.GetFullPath(parse.GetValue(data)!);
             var config = new AgeTrainConfig
             {
@@ -94,5 +90,13 @@ internal static class TrainAgeCommand
             }
         }));
         return command;
+    }
+
+    // Options that only mean something under a switch are refused without it, rather than silently ignored.
+    private static void RequireGate(ParseResult parse, Option<bool> gate, params Option[] dependents)
+    {
+        var given = dependents.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+        if (!parse.GetValue(gate) && given.Count > 0)
+            throw new ConfigurationException($"{string.Join(", ", given)} only apply with {gate.Name}");
     }
 }

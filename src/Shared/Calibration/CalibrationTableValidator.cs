@@ -1,0 +1,93 @@
+using System.Globalization;
+
+namespace ConR.Shared.Calibration;
+
+// Structural checks of a (typically deserialised) table: everything RangeFor and Interval rely on.
+internal static class CalibrationTableValidator
+{
+    // Edges further than this (in range widths) from the grid were not written by ConformalCalibrator.
+    private const double GridTolerance = 1e-6;
+
+    public static IReadOnlyList<string> Problems(CalibrationTable table)
+    {
+        var problems = new List<string>();
+        var optionProblems = table.Options?.Validate() ?? ["missing"];
+        var optionsUsable = optionProblems.Count == 0;
+        problems.AddRange(optionProblems.Select(p => table.Options is null ? "options: " + p : "options." + p));
+
+        if (!double.IsFinite(table.LabelMin) || !double.IsFinite(table.LabelMax) || !(table.LabelMin < table.LabelMax))
+        {
+            problems.Add($"labelMin/labelMax: labelMin must be below labelMax, both finite (got {F(table.LabelMin)} and {F(table.LabelMax)})");
+        }
+
+        if (table.Ranges is null || table.Ranges.Count == 0)
+        {
+            problems.Add("ranges: must list at least one range");
+            return problems;
+        }
+
+        for (var i = 0; i < table.Ranges.Count; i++)
+        {
+            var range = table.Ranges[i];
+            var path = $"ranges[{i}]";
+            if (range is null)
+            {
+                problems.Add($"{path}: missing");
+                continue;
+            }
+
+            if (!double.IsFinite(range.From) || !double.IsFinite(range.To) || !(range.From < range.To))
+            {
+                problems.Add($"{path}: from must be below to, both finite (got {F(range.From)} and {F(range.To)})");
+            }
+            else if (optionsUsable && (!OnGrid(range.From, table.Options!) || !OnGrid(range.To, table.Options!)))
+            {
+                problems.Add($"{path}: edges {F(range.From)} and {F(range.To)} are not on the grid rangeStart + k·rangeWidth");
+            }
+
+            if (i > 0 && table.Ranges[i - 1] is { } previous && !(previous.To <= range.From))
+            {
+                problems.Add($"{path}: overlaps or is not after ranges[{i - 1}] ([{F(previous.From)}, {F(previous.To)}) then [{F(range.From)}, {F(range.To)}))");
+            }
+
+            if (range.ValCount < 1)
+            {
+                problems.Add($"{path}.valCount: must be at least 1 (got {range.ValCount})");
+            }
+
+            if (range.MergedFrom < 1)
+            {
+                problems.Add($"{path}.mergedFrom: must be at least 1 (got {range.MergedFrom})");
+            }
+
+            if (range.HalfWidths is null)
+            {
+                problems.Add($"{path}.halfWidths: missing");
+                continue;
+            }
+
+            foreach (var level in table.Options?.Levels ?? [])
+            {
+                var key = CalibrationOptions.LevelKey(level);
+                if (!range.HalfWidths.TryGetValue(key, out var q))
+                {
+                    problems.Add($"{path}.halfWidths: missing level {key}");
+                }
+                else if (!(q >= 0) || !double.IsFinite(q))
+                {
+                    problems.Add($"{path}.halfWidths[\"{key}\"]: must be non-negative and finite (got {F(q)})");
+                }
+            }
+        }
+
+        return problems;
+    }
+
+    private static bool OnGrid(double edge, CalibrationOptions options)
+    {
+        var k = (edge - options.RangeStart) / options.RangeWidth;
+        return Math.Abs(k - Math.Round(k)) <= GridTolerance;
+    }
+
+    private static string F(double value) => value.ToString(CultureInfo.InvariantCulture);
+}

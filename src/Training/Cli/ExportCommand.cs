@@ -1,0 +1,36 @@
+using System.CommandLine;
+using ConR.Training.Export;
+using ConR.Training.Training;
+
+namespace ConR.Training.Cli;
+
+/// <summary>`conr-train export --run RUNDIR --repo MODELREPO --name NAME [--version N]`.</summary>
+internal static class ExportCommand
+{
+    public static Command Create()
+    {
+        var runOption = new Option<string>("--run") { Description = "Run folder written by `train`", Required = true };
+        var repo = new Option<string>("--repo") { Description = "Model repository root (REPO/NAME/VERSION/model.onnx + model.json)", Required = true };
+        var name = new Option<string>("--name") { Description = "Model name in the repository", Required = true };
+        var version = new Option<int?>("--version") { Description = "Integer version to write (default: newest + 1); never overwrites" };
+        var device = CommonOptions.Device();
+        var command = new Command("export", "Export a run's best model to ONNX with a model card (metrics, per-range error, calibrated intervals)")
+        {
+            runOption, repo, name, version, device,
+        };
+        command.SetAction(parse => CommandRunner.Run(() =>
+        {
+            try
+            {
+                AgeModelPackager.Export(parse.GetValue(runOption)!, new ModelRepository(parse.GetValue(repo)!), parse.GetValue(name)!,
+                    parse.GetValue(version), DeviceSelector.Select(parse.GetValue(device)!, Console.Out), Console.Out);
+            }
+            catch (Exception ex) when (ex is IOException or ArgumentException)
+            {
+                throw new ConfigurationException(ex.Message);
+            }
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ConR.Shared.Calibration;
+using ConR.Shared.Metrics;
+using ConR.Shared.ModelPackage;
+using ConR.Shared.Preprocessing;
+using ConR.Training.Models;
+using ConR.Training.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ConR.Training.Export;
+
+/// <summary>
+/// Turns an age run into a served package: the ONNX graph of its best-on-val model and a model card with the DIR
+/// tables, the per-range error on val, and Mondrian split-conformal intervals fitted on val and checked on test.
+/// </summary>
+public static class AgeModelPackager
+{
+    /// <summary>The issue's coverage target for 90% intervals: 88-92% overall, at least 85% in ranges with 30+ test samples.</summary>
+    public const double TargetLevel = 0.9, OverallTolerance = 0.02, MinRangeCoverage = 0.85;
+    public const int MinRangeCount = 30;
+
+    public static string Export(string runDir, ModelRepository repository, string name, int? version, Device device, TextWriter log)
+    {
+        var run = new RunDirectory(runDir);
+        if (!run.HasConfig) throw new ConfigurationException($"{run.Root} is not a run folder ({run.ConfigPath} is missing)");
+        var config = ReadAgeConfig(run);
+        if (!File.Exists(run.BestModelPath)) throw new ConfigurationException($"{run.Root} has no best checkpoint ({run.BestModelPath} is missing): train it first");
+        var lastDir = run.LastCheckpointDir() ?? throw new ConfigurationException($"{run.Root} has no completed epoch");
+        var state = RunDirectory.ReadJson<RunState>(Path.Combine(lastDir, "state.json"));
+        int targetVersion = repository.NextVersion(name, version);
+
+        using var model = new AgeRegressor(config.ModelSpec());
+        try
+        {
+            model.load(run.BestModelPath);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new ConfigurationException($"{run.BestModelPath} does not match the run's architecture ({config.Architecture}, width {config.Width}, {config.ImageSize}px): {ex.Message}");
+        }
+        model.to(device);
+        model.eval();
+
+        var data = AgeData.Load(config, log);
+        if (data.Val.Length == 0 || data.Test.Length == 0) throw new ConfigurationException("calibration needs both val and test rows in the CSV");
+        var val = Score(model, data, data.Val, config, device);
+        var test = Score(model, data, data.Test, config, device);
+        double labelMin = data.Train.Min(i => data.Label(i)), labelMax = data.Train.Max(i => data.Label(i));
+        if (!(labelMax > labelMin)) throw new ConfigurationException("the training labels span a single value; no label range to calibrate");
+
+        var table = ConformalCalibrator.Fit(val.Predictions, val.Labels, CalibrationOptions.Age, labelMin, labelMax);
+        var coverage = CoverageEvaluator.Measure(table, test.Predictions, test.Labels);
+        bool met = coverage.MeetsTarget(TargetLevel, OverallTolerance, MinRangeCoverage, MinRangeCount);
+        var levelKey = CalibrationOptions.LevelKey(TargetLevel);
+        string note = $"90% intervals cover {coverage.Overall[levelKey]:P1} of test overall (target 88-92%); " +
+                      $"lowest coverage among ranges with >= {MinRangeCount} test samples: " +
+                      $"{LowestCoverage(coverage, levelKey):P1} (target >= 85%)";
+        log.WriteLine($"Calibration: {table.Ranges.Count} prediction ranges; {note}; target {(met ? "met" : "NOT met")}.");
+
+        var onnx = AgeOnnxExport.ToOnnx(model);
+        var shots = new ShotThresholds();
+        var card = new ModelCard(
+            ModelCard.CurrentSchemaVersion, name, targetVersion, ModelTasks.Age, ModelTasks.Years,
+            InputSpecCard.FromImageSpec(ImageSpec.Age(config.ImageSize)),
+            [new OutputSpecCard(AgeOnnxExport.OutputName, [-1, 1], ModelTasks.Years)],
+            new LabelRangeCard(labelMin, labelMax),
+            HistogramCard.From(data.TrainHistogram, shots, HistogramCard.Samples),
+            TrainingCardFor(config, state),
+            DataSetCardFor(config),
+            new MetricsCard(
+                DirMetrics.Compute(val.Predictions, val.Labels, data.TrainHistogram, shots),
+                DirMetrics.Compute(test.Predictions, test.Labels, data.TrainHistogram, shots),
+                null),
+            RangeErrors.Compute(val.Predictions, val.Labels, 5, 0),
+            new CalibrationCard(
+                "Split-conformal absolute-residual quantiles per 5-year range of the prediction (Mondrian), fitted on val; " +
+                "ranges with fewer than 30 val predictions are merged with their smaller neighbour; a prediction outside " +
+                "every range uses the nearest one; intervals are clipped to the training label range. Coverage measured on test.",
+                table, coverage, met, note),
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(onnx)),
+            BuildInfo.GitCommit,
+            DateTimeOffset.UtcNow);
+        var json = ModelCardSerializer.Serialize(card); // validates: an invalid card is never published
+
+        var published = repository.Publish(name, targetVersion, dir =>
+        {
+            File.WriteAllBytes(Path.Combine(dir, ModelRepository.OnnxFile), onnx);
+            File.WriteAllText(Path.Combine(dir, ModelRepository.CardFile), json);
+        });
+        log.WriteLine($"Exported {name} version {targetVersion} to {published} ({onnx.Length / 1e6:F1} MB ONNX).");
+        return published;
+    }
+
+    private static AgeTrainConfig ReadAgeConfig(RunDirectory run)
+    {
+        JsonObject? raw;
+        try
+        {
+            raw = JsonNode.Parse(File.ReadAllText(run.ConfigPath)) as JsonObject;
+        }
+        catch (JsonException ex)
+        {
+            throw new ConfigurationException($"{run.ConfigPath} is not valid JSON: {ex.Message}");
+        }
+        if (raw is null) throw new ConfigurationException($"{run.ConfigPath} is not a JSON object");
+        int format = raw["format"]?.GetValue<int>() ?? 0;
+        if (format != AgeTrainConfig.CurrentFormat)
+            throw new ConfigurationException($"{run.ConfigPath}: run format {format} is not supported by this exporter (expected {AgeTrainConfig.CurrentFormat}); retrain or export with the matching version");
+        if (raw["imageSize"] is null || raw["architecture"] is null)
+            throw new ConfigurationException($"{run.ConfigPath} is not an age run (no architecture/imageSize)");
+        var config = RunDirectory.ReadJson<AgeTrainConfig>(run.ConfigPath);
+        config.Validate();
+        return config;
+    }
+
+    private sealed record Scored(double[] Predictions, double[] Labels);
+
+    private static Scored Score(AgeRegressor model, AgeData data, int[] indices, AgeTrainConfig config, Device device) =>
+        new(AgeTrainer.Predict(model, data, indices, config.Workers, device), indices.Select(i => (double)data.Label(i)).ToArray());
+
+    private static double LowestCoverage(CoverageReport report, string levelKey) =>
+        report.Ranges.Where(r => r.Count >= MinRangeCount).Select(r => r.Coverage[levelKey]).DefaultIfEmpty(double.NaN).Min();
+
+    private static TrainingCard TrainingCardFor(AgeTrainConfig config, RunState state) => new(
+        config.Architecture, config.Width, config.ImageSize, config.Loss,
+        new ConRCard(config.ConR, config.Window, config.Beta, config.Temperature, config.PushingScale),
+        config.Reweight, config.Lds, config.Epochs, state.BestEpoch, config.Seed, config.Precision, state.TotalTrainSeconds,
+        (JsonObject)JsonSerializer.SerializeToNode(config, RunDirectory.Json)!);
+
+    private static DataSetCard DataSetCardFor(AgeTrainConfig config)
+    {
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(config.DataDir));
+        var licence = name.Contains("utkface", StringComparison.OrdinalIgnoreCase)
+            ? DataSetCard.UtkFaceLicence
+            : "see the data set's own terms of use";
+        return new DataSetCard(name, Path.GetFileName(config.CsvPath), Sha256File.Of(config.CsvPath), licence);
+    }
+}

@@ -1,0 +1,81 @@
+using ConR.Shared.Imbalance;
+using ConR.Shared.Imbalance.Depth;
+using ConR.Shared.Metrics.Depth;
+
+namespace ConR.Shared.Tests.Metrics.Depth;
+
+public class BalancedDepthMaskTests
+{
+    private static readonly LabelBins Nyu = new(0.1, 100);
+
+    private static List<float[]> Maps(int seed)
+    {
+        var rng = new Random(seed);
+        var maps = new List<float[]>();
+        for (var m = 0; m < 3; m++)
+        {
+            // Skewed towards short depths; bins 0..6 populated too, plus some invalid pixels.
+            var map = new float[500];
+            for (var i = 0; i < map.Length; i++)
+            {
+                map[i] = i % 50 == 0 ? 0f : (float)(Math.Pow(rng.NextDouble(), 2) * 3.0);
+            }
+
+            maps.Add(map);
+        }
+
+        return maps;
+    }
+
+    [Fact]
+    public void Build_SelectsTheSmallestNonZeroCountFromEveryBinAtOrAboveFirst()
+    {
+        var maps = Maps(1);
+        var flat = maps.SelectMany(m => m).ToArray();
+        var counts = new long[100];
+        foreach (var d in flat.Where(d => d > 0))
+        {
+            counts[DepthBins.BinOf(Nyu, d)]++;
+        }
+
+        var k = counts.Skip(7).Where(c => c > 0).Min();
+
+        var mask = BalancedDepthMask.Build(maps, Nyu, 7, seed: 42);
+
+        Assert.Equal(flat.Length, mask.Length);
+        var selected = new long[100];
+        for (var i = 0; i < flat.Length; i++)
+        {
+            if (mask[i])
+            {
+                Assert.True(flat[i] > 0);
+                selected[DepthBins.BinOf(Nyu, flat[i])]++;
+            }
+        }
+
+        for (var b = 0; b < 100; b++)
+        {
+            Assert.Equal(b < 7 || counts[b] == 0 ? 0 : k, selected[b]);
+        }
+    }
+
+    [Fact]
+    public void Build_SameSeed_SameMask_OtherSeed_OtherMask()
+    {
+        var maps = Maps(2);
+
+        var a = BalancedDepthMask.Build(maps, Nyu, 7, seed: 5);
+        var b = BalancedDepthMask.Build(maps, Nyu, 7, seed: 5);
+        var c = BalancedDepthMask.Build(maps, Nyu, 7, seed: 6);
+
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+        Assert.Equal(a.Count(x => x), c.Count(x => x));
+    }
+
+    [Fact]
+    public void Build_NoPixelAtOrAboveFirstBin_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => BalancedDepthMask.Build([[0.1f, 0.2f, 0f]], Nyu, 7, 0));
+    }
+}
