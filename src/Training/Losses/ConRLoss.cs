@@ -30,14 +30,41 @@ public static class ConRLoss
         if (n == 0) throw new ArgumentException("ConR needs at least one sample.", nameof(features));
 
         using var scope = NewDisposeScope();
-        var z = nn.functional.normalize(features.reshape(n, -1), p: 2, dim: 1);
         var y = PerSample(labels);
         var p = PerSample(predictions);
         var w = weights is null ? ones_like(y) : PerSample(weights);
-
-        var similarity = z.matmul(z.T) / options.Temperature;
         var labelDistance = (y.unsqueeze(1) - y.unsqueeze(0)).abs();
         var predictionDistance = (p.unsqueeze(1) - p.unsqueeze(0)).abs();
+        return FromDistances(features, labelDistance, predictionDistance, w, options).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The ConR loss from precomputed pairwise distances: the shared core of <see cref="Compute"/> (|y_j - y_k| of
+    /// per-sample labels) and of label spaces with another distance (the dense depth variant compares whole maps).
+    /// Gradients flow through <paramref name="features"/> only; the distances and weights are treated as constants.
+    /// </summary>
+    /// <param name="features">[N, D] (or [N, ...], flattened per sample).</param>
+    /// <param name="labelDistance">[N, N] label distances d_jk (symmetric, zero diagonal expected).</param>
+    /// <param name="predictionDistance">[N, N] prediction distances p_jk.</param>
+    /// <param name="sampleWeights">[N] per-sample weights w_j (all ones without re-weighting).</param>
+    /// <param name="options">Window, temperature, pushing scale and variant.</param>
+    public static Tensor FromDistances(Tensor features, Tensor labelDistance, Tensor predictionDistance, Tensor sampleWeights, ConROptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        long n = features.shape[0];
+        if (n == 0) throw new ArgumentException("ConR needs at least one sample.", nameof(features));
+        if (!labelDistance.shape.SequenceEqual(new[] { n, n }) || !predictionDistance.shape.SequenceEqual(new[] { n, n }))
+            throw new ArgumentException($"distance matrices must be [{n}, {n}].");
+        if (sampleWeights.numel() != n) throw new ArgumentException($"sample weights must have {n} entries.", nameof(sampleWeights));
+
+        using var scope = NewDisposeScope();
+        var z = nn.functional.normalize(features.reshape(n, -1), p: 2, dim: 1);
+        labelDistance = labelDistance.detach().to_type(ScalarType.Float32);
+        predictionDistance = predictionDistance.detach().to_type(ScalarType.Float32);
+        var w = sampleWeights.detach().reshape(n).to_type(ScalarType.Float32);
+
+        var similarity = z.matmul(z.T) / options.Temperature;
         var notSelf = eye(n, dtype: ScalarType.Bool, device: features.device).logical_not();
 
         var positive = labelDistance.le(options.Window).logical_and(notSelf);

@@ -1,0 +1,132 @@
+using ConR.Training.Models;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace ConR.Training.Depth.Models;
+
+/// <summary>What is needed to rebuild a depth model exactly.</summary>
+/// <param name="Architecture">resnet18 | resnet34 | resnet50 encoder.</param>
+/// <param name="Width">Channel width multiplier of the encoder (the decoder follows the encoder's stage widths).</param>
+/// <param name="ImageWidth">Input width in pixels.</param>
+/// <param name="ImageHeight">Input height in pixels.</param>
+/// <param name="OutputFraction">Output map size as a fraction of the input, in (0, 1] (NYUD2: 0.5).</param>
+public sealed record DepthModelSpec(string Architecture, double Width, int ImageWidth, int ImageHeight, double OutputFraction)
+{
+    public const string Task = "depth";
+
+    /// <summary>Output map width: round(ImageWidth · OutputFraction), at least 1.</summary>
+    public int OutputWidth => Math.Max(1, (int)Math.Round(ImageWidth * OutputFraction));
+
+    /// <summary>Output map height: round(ImageHeight · OutputFraction), at least 1.</summary>
+    public int OutputHeight => Math.Max(1, (int)Math.Round(ImageHeight * OutputFraction));
+
+    public void Validate()
+    {
+        _ = ResNetArchitecture.Parse(Architecture);
+        _ = ResNetArchitecture.StageWidths(Width);
+        if (ImageWidth is < 16 or > 1024 || ImageHeight is < 16 or > 1024)
+            throw new ArgumentException($"--img-size must be between 16x16 and 1024x1024 (got {ImageWidth}x{ImageHeight})");
+        if (!(OutputFraction > 0 && OutputFraction <= 1))
+            throw new ArgumentException($"--output-fraction must be in (0, 1] (got {OutputFraction})");
+    }
+}
+
+/// <summary>
+/// Encoder-decoder for monocular depth. The encoder is <see cref="ResNetEncoder"/> (stages at strides 4/8/16/32 with
+/// the ImageNet stem). The decoder walks back up: bilinear upsampling (align_corners false) to the next skip's size,
+/// concatenation with that skip, conv3x3-BN-ReLU, down to stride 4; then an upsampling to the output size
+/// (<see cref="DepthModelSpec.OutputFraction"/> of the input) and the regression head R: conv3x3-BN-ReLU (its output
+/// is the feature map ConR sees, the paper's x1) and a final conv3x3 to one channel.
+/// </summary>
+/// <remarks>
+/// The output is Softplus(z) = log(1 + e^z) metres: smooth and strictly positive, so AbsRel, log10 and δ are defined
+/// for every pixel and the gradient never dies as with ReLU. The head's bias starts at Softplus⁻¹ of the mean training
+/// depth (<see cref="InitializeOutputBias"/>).
+/// </remarks>
+public sealed class DepthNet : Module<Tensor, (Tensor Depth, Tensor Features)>
+{
+    private readonly ResNetEncoder encoder;
+    private readonly Sequential up3, up2, up1, refine;
+    private readonly Conv2d head;
+
+    public DepthNet(DepthModelSpec spec) : base("depth")
+    {
+        spec.Validate();
+        Spec = spec;
+        encoder = new ResNetEncoder("encoder", ResNetArchitecture.Parse(spec.Architecture), spec.Width,
+            StemKinds.ForImageSize(Math.Min(spec.ImageWidth, spec.ImageHeight)));
+        var c = encoder.StageChannels;
+        int d3 = c[2], d2 = c[1], d1 = c[0];
+        FeatureChannels = Math.Max(8, c[0]);
+        up3 = ConvBnRelu(c[3] + c[2], d3);
+        up2 = ConvBnRelu(d3 + c[1], d2);
+        up1 = ConvBnRelu(d2 + c[0], d1);
+        refine = ConvBnRelu(d1, FeatureChannels);
+        head = Conv2d(FeatureChannels, 1, 3, padding: 1);
+        RegisterComponents();
+        using var noGrad = no_grad();
+        foreach (var seq in new[] { up3, up2, up1, refine })
+        {
+            foreach (var module in seq.modules())
+            {
+                if (module is Conv2d conv) init.kaiming_normal_(conv.weight, mode: init.FanInOut.FanOut, nonlinearity: init.NonlinearityType.ReLU);
+            }
+        }
+    }
+
+    public DepthModelSpec Spec { get; }
+
+    /// <summary>Channels of the feature map ConR sees (the head's x1).</summary>
+    public int FeatureChannels { get; }
+
+    /// <summary>Depth [N, 1, h, w] in metres and the head's feature map [N, FeatureChannels, h, w].</summary>
+    public override (Tensor Depth, Tensor Features) forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var s = encoder.Stages(input);
+        var x = UpCat(s[3], s[2], up3);
+        x = UpCat(x, s[1], up2);
+        x = UpCat(x, s[0], up1);
+        x = Upsample(x, Spec.OutputHeight, Spec.OutputWidth);
+        var features = refine.forward(x);
+        var depth = functional.softplus(head.forward(features));
+        return (depth.MoveToOuterDisposeScope(), features.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Spatial sizes (h, w) of the four encoder stages for this spec's input (for the ONNX decoder).</summary>
+    public (long H, long W)[] StageSizes()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        bool wasTraining = training;
+        eval();
+        var p = encoder.parameters().First();
+        var stages = encoder.Stages(zeros(1, 3, Spec.ImageHeight, Spec.ImageWidth, dtype: p.dtype, device: p.device));
+        if (wasTraining) train();
+        return stages.Select(t => (t.shape[2], t.shape[3])).ToArray();
+    }
+
+    /// <summary>Sets the head's bias so a zero pre-activation gives <paramref name="metres"/> (Softplus⁻¹).</summary>
+    public void InitializeOutputBias(double metres)
+    {
+        double m = Math.Max(metres, 1e-3);
+        double inverse = m > 20 ? m : Math.Log(Math.Exp(m) - 1);
+        using var noGrad = no_grad();
+        head.bias!.fill_(inverse);
+    }
+
+    internal static Tensor Upsample(Tensor x, long h, long w) =>
+        x.shape[2] == h && x.shape[3] == w
+            ? x
+            : functional.interpolate(x, size: [h, w], mode: InterpolationMode.Bilinear, align_corners: false);
+
+    private static Tensor UpCat(Tensor x, Tensor skip, Sequential block)
+    {
+        var up = Upsample(x, skip.shape[2], skip.shape[3]);
+        return block.forward(cat([up, skip], 1));
+    }
+
+    private static Sequential ConvBnRelu(int inChannels, int outChannels) =>
+        Sequential(("conv", Conv2d(inChannels, outChannels, 3, padding: 1, bias: false)), ("bn", BatchNorm2d(outChannels)), ("relu", ReLU()));
+}
