@@ -8,12 +8,16 @@ public static class ConRTrainCli
     public static RootCommand Build()
     {
         var train = new Command("train", "Train a model") { TrainAgeCommand.Create() };
+        train.Add(TrainDepthCommand.Create());
         return new RootCommand("conr-train: deep imbalanced regression with the ConR regularizer (TorchSharp)")
         {
             train,
             EvalCommand.Create(),
             ExportCommand.Create(),
             BenchCommand.Create(),
+            CompareCommand.Create(),
+            RetrainRegressorCommand.Create(),
+            SynthDepthCommand.Create(),
         };
     }
 }

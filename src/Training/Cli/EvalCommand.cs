@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ConR.Training.Depth.Training;
 using ConR.Training.Evaluation;
 using ConR.Training.Training;
 
@@ -12,15 +13,23 @@ internal static class EvalCommand
         var runOption = new Option<string>("--run") { Description = "Run folder written by `train`", Required = true };
         var split = new Option<string>("--split") { Description = "val | test", DefaultValueFactory = _ => "test" };
         var device = CommonOptions.Device();
-        var command = new Command("eval", "Print and save the DIR table (All/Many/Median/Few x MAE/MSE/GM) of a run's best model") { runOption, split, device };
+        var command = new Command("eval", "Print and save the DIR table of a run's best model (age: All/Many/Median/Few x MAE/MSE/GM; depth: RMSE, MAE, AbsRel, log10, delta on the balanced mask)") { runOption, split, device };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             var run = new RunDirectory(parse.GetValue(runOption)!);
             if (!run.HasConfig) throw new ConfigurationException($"{run.Root} is not a run folder ({run.ConfigPath} is missing)");
-            var config = RunDirectory.ReadJson<AgeTrainConfig>(run.ConfigPath);
-            config.Validate();
             var splitName = parse.GetValue(split)!;
             if (splitName is not ("val" or "test")) throw new ConfigurationException($"--split must be val or test (got '{splitName}')");
+            if (DepthTrainingRun.IsDepthRun(run))
+            {
+                // Depth runs declare "task": "depth"; age runs have no task field.
+                var depthConfig = DepthTrainingRun.ReadConfig(run);
+                var depthData = DepthData.Load(depthConfig, Console.Out, new HashSet<string> { "train", splitName });
+                DepthEvaluation.Run(run, depthConfig, depthData, splitName, DeviceSelector.Select(parse.GetValue(device)!, Console.Out), Console.Out);
+                return 0;
+            }
+            var config = RunDirectory.ReadJson<AgeTrainConfig>(run.ConfigPath);
+            config.Validate();
             var data = AgeData.Load(config, Console.Out, new HashSet<string> { "train", splitName });
             AgeEvaluation.Run(run, config, data, splitName, DeviceSelector.Select(parse.GetValue(device)!, Console.Out), Console.Out);
             return 0;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ConR.Training.Depth.Training;
 using ConR.Training.Export;
 using ConR.Training.Training;
 
@@ -22,6 +23,12 @@ internal static class ExportCommand
         {
             try
             {
+                if (DepthTrainingRun.IsDepthRun(new RunDirectory(parse.GetValue(runOption)!)))
+                {
+                    DepthModelPackager.Export(parse.GetValue(runOption)!, new ModelRepository(parse.GetValue(repo)!), parse.GetValue(name)!,
+                        parse.GetValue(version), DeviceSelector.Select(parse.GetValue(device)!, Console.Out), Console.Out);
+                    return 0;
+                }
                 AgeModelPackager.Export(parse.GetValue(runOption)!, new ModelRepository(parse.GetValue(repo)!), parse.GetValue(name)!,
                     parse.GetValue(version), DeviceSelector.Select(parse.GetValue(device)!, Console.Out), Console.Out);
             }

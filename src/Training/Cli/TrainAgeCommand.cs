@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using ConR.Training.Training;
 
 namespace ConR.Training.Cli;
@@ -8,75 +9,20 @@ internal static class TrainAgeCommand
 {
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = "Data folder the CSV paths are relative to", Required = true };
-        var csv = new Option<string>("--csv") { Description = "Split file with columns age,path,split (relative to --data or absolute)", Required = true };
-        var skipBad = new Option<bool>("--skip-bad") { Description = "Skip (and count) bad rows and unreadable images instead of stopping" };
-        var limitTrain = new Option<int?>("--limit-train") { Description = "Use a deterministic subset of N train images (quick runs)" };
-        var conr = new Option<bool>("--conr") { Description = "Add the ConR regularizer (three views per sample)" };
-        var window = new Option<double>("--w") { Description = "ConR label window w (years)", DefaultValueFactory = _ => 1.0 };
-        var beta = new Option<double>("--beta") { Description = "ConR weight beta in L = L_R + beta * L_ConR", DefaultValueFactory = _ => 4.0 };
-        var tau = new Option<double>("--tau") { Description = "ConR temperature (the official age code uses 0.07)", DefaultValueFactory = _ => 0.07 };
-        var pushing = new Option<double>("--e") { Description = "ConR pushing scale e", DefaultValueFactory = _ => 0.01 };
-        var variant = new Option<string>("--conr-variant") { Description = "OfficialAge | Clean", DefaultValueFactory = _ => "OfficialAge" };
-        var reweight = new Option<string>("--reweight") { Description = "none | sqrt_inv | inverse", DefaultValueFactory = _ => "none" };
-        var lds = new Option<bool>("--lds") { Description = "Label distribution smoothing of the re-weighting (needs --reweight)" };
-        var ldsKernel = new Option<string>("--lds-kernel") { Description = "gaussian | triang | laplace", DefaultValueFactory = _ => "gaussian" };
-        var ldsKs = new Option<int>("--lds-ks") { Description = "LDS kernel size (odd)", DefaultValueFactory = _ => 5 };
-        var ldsSigma = new Option<double>("--lds-sigma") { Description = "LDS kernel sigma", DefaultValueFactory = _ => 2.0 };
-        var loss = new Option<string>("--loss") { Description = "l1 | mse | huber | focal_l1 | focal_mse", DefaultValueFactory = _ => "l1" };
-        var arch = new Option<string>("--arch") { Description = "resnet18 | resnet34 | resnet50", DefaultValueFactory = _ => "resnet18" };
-        var width = new Option<double>("--width") { Description = "Channel width multiplier (1 = standard ResNet)", DefaultValueFactory = _ => 0.5 };
-        var imgSize = new Option<int>("--img-size") { Description = "Square input size in pixels", DefaultValueFactory = _ => 64 };
-        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 10 };
-        var batchSize = new Option<int>("--batch-size") { DefaultValueFactory = _ => 64 };
-        var lr = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => 1e-3 };
-        var schedule = new Option<string>("--schedule") { Description = "cosine | step | constant", DefaultValueFactory = _ => "cosine" };
-        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
-        var workers = new Option<int>("--workers") { Description = "Data preparation threads", DefaultValueFactory = _ => 2 };
-        var precision = new Option<string>("--precision") { Description = "fp32 | bf16 (bfloat16 compute, float32 master weights)", DefaultValueFactory = _ => "fp32" };
+        var options = new AgeTrainOptions();
         var device = CommonOptions.Device();
         var output = new Option<string>("--out") { Description = "Run folder (checkpoints, reports)", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint" };
 
-        var command = new Command("age", "Train an age regressor on a DIR split file (AgeDB-DIR, IMDB-WIKI-DIR, UTKFace-DIR)")
-        {
-            data, csv, skipBad, limitTrain, conr, window, beta, tau, pushing, variant, reweight, lds, ldsKernel, ldsKs, ldsSigma,
-            loss, arch, width, imgSize, epochs, batchSize, lr, schedule, seed, workers, precision, device, output, resume,
-        };
+        var command = new Command("age", "Train an age regressor on a DIR split file (AgeDB-DIR, IMDB-WIKI-DIR, UTKFace-DIR)");
+        foreach (var option in options.All) command.Add(option);
+        command.Add(device);
+        command.Add(output);
+        command.Add(resume);
         command.SetAction(parse => CommandRunner.Run(() =>
         {
-            RequireGate(parse, conr, window, beta, tau, pushing, variant);
-            RequireGate(parse, lds, ldsKernel, ldsKs, ldsSigma);
-            var dataDir = Path.GetFullPath(parse.GetValue(data)!);
-            var config = new AgeTrainConfig
-            {
-                DataDir = dataDir,
-                CsvPath = Path.GetFullPath(Path.Combine(dataDir, parse.GetValue(csv)!)),
-                SkipBad = parse.GetValue(skipBad),
-                LimitTrain = parse.GetValue(limitTrain),
-                ConR = parse.GetValue(conr),
-                Window = parse.GetValue(window),
-                Beta = parse.GetValue(beta),
-                Temperature = parse.GetValue(tau),
-                PushingScale = parse.GetValue(pushing),
-                ConRVariant = parse.GetValue(variant)!,
-                Reweight = parse.GetValue(reweight)!,
-                Lds = parse.GetValue(lds),
-                LdsKernel = parse.GetValue(ldsKernel)!,
-                LdsKernelSize = parse.GetValue(ldsKs),
-                LdsSigma = parse.GetValue(ldsSigma),
-                Loss = parse.GetValue(loss)!,
-                Architecture = parse.GetValue(arch)!,
-                Width = parse.GetValue(width),
-                ImageSize = parse.GetValue(imgSize),
-                Epochs = parse.GetValue(epochs),
-                BatchSize = parse.GetValue(batchSize),
-                LearningRate = parse.GetValue(lr),
-                Schedule = parse.GetValue(schedule)!,
-                Seed = parse.GetValue(seed),
-                Workers = parse.GetValue(workers),
-                Precision = parse.GetValue(precision)!,
-            };
+            options.CheckGates(parse);
+            var config = options.Build(parse);
             using var interrupt = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; interrupt.Cancel(); };
             Console.CancelKeyPress += onCancel;
@@ -93,10 +39,162 @@ internal static class TrainAgeCommand
     }
 
     // Options that only mean something under a switch are refused without it, rather than silently ignored.
-    private static void RequireGate(ParseResult parse, Option<bool> gate, params Option[] dependents)
+    internal static void RequireGate(ParseResult parse, Option<bool> gate, params Option[] dependents)
     {
         var given = dependents.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
         if (!parse.GetValue(gate) && given.Count > 0)
             throw new ConfigurationException($"{string.Join(", ", given)} only apply with {gate.Name}");
+    }
+}
+
+/// <summary>
+/// The flags of an age run, shared by `train age` and `compare` (which sets the method switches itself: see
+/// <see cref="Switches"/>).
+/// </summary>
+internal sealed class AgeTrainOptions
+{
+    public readonly Option<string> Data = new("--data") { Description = "Data folder the CSV paths are relative to", Required = true };
+    public readonly Option<string> Csv = new("--csv") { Description = "Split file with columns age,path,split (relative to --data or absolute)", Required = true };
+    public readonly Option<bool> SkipBad = new("--skip-bad") { Description = "Skip (and count) bad rows and unreadable images instead of stopping" };
+    public readonly Option<int?> LimitTrain = new("--limit-train") { Description = "Use a deterministic subset of N train images (quick runs)" };
+    public readonly Option<bool> ConR = new("--conr") { Description = "Add the ConR regularizer (three views per sample)" };
+    public readonly Option<double> Window = new("--w") { Description = "ConR label window w (years)", DefaultValueFactory = _ => 1.0 };
+    public readonly Option<double> Beta = new("--beta") { Description = "ConR weight beta in L = L_R + beta * L_ConR", DefaultValueFactory = _ => 4.0 };
+    public readonly Option<double> Tau = new("--tau") { Description = "ConR temperature (the official age code uses 0.07)", DefaultValueFactory = _ => 0.07 };
+    public readonly Option<double> Pushing = new("--e") { Description = "ConR pushing scale e", DefaultValueFactory = _ => 0.01 };
+    public readonly Option<string> Variant = new("--conr-variant") { Description = "OfficialAge | Clean", DefaultValueFactory = _ => "OfficialAge" };
+    public readonly Option<string> Reweight = new("--reweight") { Description = "none | sqrt_inv | inverse", DefaultValueFactory = _ => "none" };
+    public readonly Option<bool> Lds = new("--lds") { Description = "Label distribution smoothing of the re-weighting (needs --reweight)" };
+    public readonly Option<string> LdsKernel = new("--lds-kernel") { Description = "gaussian | triang | laplace", DefaultValueFactory = _ => "gaussian" };
+    public readonly Option<int> LdsKs = new("--lds-ks") { Description = "LDS kernel size (odd)", DefaultValueFactory = _ => 5 };
+    public readonly Option<double> LdsSigma = new("--lds-sigma") { Description = "LDS kernel sigma", DefaultValueFactory = _ => 2.0 };
+
+    public readonly Option<bool> Fds = new("--fds") { Description = "Feature distribution smoothing of the pooled features (training only)" };
+    public readonly Option<string> FdsKernel = new("--fds-kernel") { Description = "gaussian | triang | laplace", DefaultValueFactory = _ => "gaussian" };
+    public readonly Option<int> FdsKs = new("--fds-ks") { Description = "FDS kernel size across buckets (odd)", DefaultValueFactory = _ => 5 };
+    public readonly Option<double> FdsSigma = new("--fds-sigma") { Description = "FDS kernel sigma (buckets)", DefaultValueFactory = _ => 2.0 };
+    public readonly Option<int> StartUpdate = new("--start-update") { Description = "FDS: first epoch (0-based) whose features update the statistics", DefaultValueFactory = _ => 0 };
+    public readonly Option<int> StartSmooth = new("--start-smooth") { Description = "FDS: first epoch (0-based) that calibrates features", DefaultValueFactory = _ => 1 };
+    public readonly Option<int> BucketStart = new("--bucket-start") { Description = "FDS: label of the first bucket (smaller labels pool into it)", DefaultValueFactory = _ => 3 };
+    public readonly Option<int> BucketNum = new("--bucket-num") { Description = "FDS: one past the last bucket's label (larger labels pool into it)", DefaultValueFactory = _ => 100 };
+    public readonly Option<double> FdsMomentum = new("--fds-momentum") { Description = "FDS: momentum of the running statistics", DefaultValueFactory = _ => 0.9 };
+    public readonly Option<string> FdsClamp = new("--fds-clamp") { Description = "FDS: clamp lo,hi of the variance ratio (age 0.1,10; NYUD2 0.2,5)", DefaultValueFactory = _ => "0.1,10" };
+
+    public readonly Option<bool> Bmse = new("--bmse") { Description = "Balanced MSE instead of MSE (needs --loss mse)" };
+    public readonly Option<string> BmseImp = new("--bmse-imp") { Description = "bmc | bni | gai", DefaultValueFactory = _ => "bni" };
+    public readonly Option<double> BmseSigma = new("--bmse-sigma") { Description = "Balanced MSE noise sigma (initial value when learned), label units", DefaultValueFactory = _ => 1.0 };
+    public readonly Option<bool> BmseLearnSigma = new("--bmse-learn-sigma") { Description = "Learn the noise sigma (own Adam, no schedule)" };
+    public readonly Option<double> BmseSigmaLr = new("--bmse-sigma-lr") { Description = "Learning rate of the noise sigma", DefaultValueFactory = _ => 0.01 };
+    public readonly Option<int?> GaiComponents = new("--gai-components") { Description = "GAI: Gaussian mixture components fitted to the training labels (e.g. 8)" };
+
+    public readonly Option<bool> RankSim = new("--ranksim") { Description = "Add the RankSim regularizer on the features of the L_R view" };
+    public readonly Option<double> RankSimGamma = new("--ranksim-gamma") { Description = "RankSim weight gamma", DefaultValueFactory = _ => 100.0 };
+    public readonly Option<double> RankSimLambda = new("--ranksim-lambda") { Description = "RankSim blackbox interpolation lambda", DefaultValueFactory = _ => 2.0 };
+
+    public readonly Option<string?> RrtFrom = new("--rrt-from") { Description = "Regressor re-training: load RUNDIR's best encoder, freeze it, retrain the final layer (needs --reweight or --bmse)" };
+
+    public readonly Option<string> Loss = new("--loss") { Description = "l1 | mse | huber | focal_l1 | focal_mse", DefaultValueFactory = _ => "l1" };
+    public readonly Option<string> Arch = new("--arch") { Description = "resnet18 | resnet34 | resnet50", DefaultValueFactory = _ => "resnet18" };
+    public readonly Option<double> Width = new("--width") { Description = "Channel width multiplier (1 = standard ResNet)", DefaultValueFactory = _ => 0.5 };
+    public readonly Option<int> ImgSize = new("--img-size") { Description = "Square input size in pixels", DefaultValueFactory = _ => 64 };
+    public readonly Option<int> Epochs = new("--epochs") { DefaultValueFactory = _ => 10 };
+    public readonly Option<int> BatchSize = new("--batch-size") { DefaultValueFactory = _ => 64 };
+    public readonly Option<double> Lr = new("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => 1e-3 };
+    public readonly Option<string> Schedule = new("--schedule") { Description = "cosine | step | constant", DefaultValueFactory = _ => "cosine" };
+    public readonly Option<int> Seed = new("--seed") { DefaultValueFactory = _ => 1 };
+    public readonly Option<int> Workers = new("--workers") { Description = "Data preparation threads", DefaultValueFactory = _ => 2 };
+    public readonly Option<string> Precision = new("--precision") { Description = "fp32 | bf16 (bfloat16 compute, float32 master weights)", DefaultValueFactory = _ => "fp32" };
+
+    /// <summary>Every option, in help order.</summary>
+    public IEnumerable<Option> All =>
+    [
+        Data, Csv, SkipBad, LimitTrain, ConR, Window, Beta, Tau, Pushing, Variant, Reweight, Lds, LdsKernel, LdsKs, LdsSigma,
+        Fds, FdsKernel, FdsKs, FdsSigma, StartUpdate, StartSmooth, BucketStart, BucketNum, FdsMomentum, FdsClamp,
+        Bmse, BmseImp, BmseSigma, BmseLearnSigma, BmseSigmaLr, GaiComponents,
+        RankSim, RankSimGamma, RankSimLambda, RrtFrom,
+        Loss, Arch, Width, ImgSize, Epochs, BatchSize, Lr, Schedule, Seed, Workers, Precision,
+    ];
+
+    /// <summary>The options that choose a method (or the seed); `compare` sets these per run of its grid.</summary>
+    public IEnumerable<Option> Switches => [ConR, Reweight, Lds, Fds, Bmse, RankSim, RrtFrom, Seed];
+
+    public void CheckGates(ParseResult parse)
+    {
+        TrainAgeCommand.RequireGate(parse, ConR, Window, Beta, Tau, Pushing, Variant);
+        TrainAgeCommand.RequireGate(parse, Lds, LdsKernel, LdsKs, LdsSigma);
+        TrainAgeCommand.RequireGate(parse, Fds, FdsKernel, FdsKs, FdsSigma, StartUpdate, StartSmooth, BucketStart, BucketNum, FdsMomentum, FdsClamp);
+        TrainAgeCommand.RequireGate(parse, Bmse, BmseImp, BmseSigma, BmseLearnSigma, BmseSigmaLr, GaiComponents);
+        TrainAgeCommand.RequireGate(parse, BmseLearnSigma, BmseSigmaLr);
+        TrainAgeCommand.RequireGate(parse, RankSim, RankSimGamma, RankSimLambda);
+    }
+
+    /// <summary>The run configuration the flags describe (not yet validated).</summary>
+    public AgeTrainConfig Build(ParseResult parse)
+    {
+        var dataDir = Path.GetFullPath(parse.GetValue(Data)!);
+        var (clampLow, clampHigh) = ParseClamp(parse.GetValue(FdsClamp)!);
+        var rrtFrom = parse.GetValue(RrtFrom);
+        return new AgeTrainConfig
+        {
+            DataDir = dataDir,
+            CsvPath = Path.GetFullPath(Path.Combine(dataDir, parse.GetValue(Csv)!)),
+            SkipBad = parse.GetValue(SkipBad),
+            LimitTrain = parse.GetValue(LimitTrain),
+            ConR = parse.GetValue(ConR),
+            Window = parse.GetValue(Window),
+            Beta = parse.GetValue(Beta),
+            Temperature = parse.GetValue(Tau),
+            PushingScale = parse.GetValue(Pushing),
+            ConRVariant = parse.GetValue(Variant)!,
+            Reweight = parse.GetValue(Reweight)!,
+            Lds = parse.GetValue(Lds),
+            LdsKernel = parse.GetValue(LdsKernel)!,
+            LdsKernelSize = parse.GetValue(LdsKs),
+            LdsSigma = parse.GetValue(LdsSigma),
+            Fds = parse.GetValue(Fds),
+            FdsKernel = parse.GetValue(FdsKernel)!,
+            FdsKernelSize = parse.GetValue(FdsKs),
+            FdsSigma = parse.GetValue(FdsSigma),
+            FdsStartUpdate = parse.GetValue(StartUpdate),
+            FdsStartSmooth = parse.GetValue(StartSmooth),
+            FdsBucketStart = parse.GetValue(BucketStart),
+            FdsBucketNum = parse.GetValue(BucketNum),
+            FdsMomentum = parse.GetValue(FdsMomentum),
+            FdsClampLow = clampLow,
+            FdsClampHigh = clampHigh,
+            Bmse = parse.GetValue(Bmse),
+            BmseImp = parse.GetValue(BmseImp)!,
+            BmseSigma = parse.GetValue(BmseSigma),
+            BmseLearnSigma = parse.GetValue(BmseLearnSigma),
+            BmseSigmaLr = parse.GetValue(BmseSigmaLr),
+            GaiComponents = parse.GetValue(GaiComponents),
+            RankSim = parse.GetValue(RankSim),
+            RankSimGamma = parse.GetValue(RankSimGamma),
+            RankSimLambda = parse.GetValue(RankSimLambda),
+            RrtFrom = rrtFrom is null ? null : Path.GetFullPath(rrtFrom),
+            Loss = parse.GetValue(Loss)!,
+            Architecture = parse.GetValue(Arch)!,
+            Width = parse.GetValue(Width),
+            ImageSize = parse.GetValue(ImgSize),
+            Epochs = parse.GetValue(Epochs),
+            BatchSize = parse.GetValue(BatchSize),
+            LearningRate = parse.GetValue(Lr),
+            Schedule = parse.GetValue(Schedule)!,
+            Seed = parse.GetValue(Seed),
+            Workers = parse.GetValue(Workers),
+            Precision = parse.GetValue(Precision)!,
+        };
+    }
+
+    private static (double Low, double High) ParseClamp(string text)
+    {
+        var parts = text.Split(',');
+        if (parts.Length == 2
+            && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var low)
+            && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var high))
+        {
+            return (low, high);
+        }
+        throw new ConfigurationException($"--fds-clamp must be two numbers lo,hi such as 0.1,10 (got '{text}')");
     }
 }

@@ -37,6 +37,18 @@ public sealed class AgeRegressor : Module<Tensor, (Tensor Prediction, Tensor Fea
 
     /// <summary>Parameters of the final linear layer only (what RRT retrains).</summary>
     public IEnumerable<Parameter> RegressorParameters() => regressor.parameters();
+
+    /// <summary>The final linear layer alone: predictions from (e.g. FDS-calibrated) pooled features.</summary>
+    public Tensor Regress(Tensor features) => regressor.forward(features);
+
+    /// <summary>Stops gradients into the encoder (RRT): only <see cref="RegressorParameters"/> stay trainable.</summary>
+    public void FreezeEncoder()
+    {
+        foreach (var parameter in encoder.parameters()) parameter.requires_grad = false;
+    }
+
+    /// <summary>Puts the encoder (its BatchNorm layers) in eval mode, leaving the module's own mode as it is (RRT).</summary>
+    public void EncoderEval() => encoder.eval();
 }
 
 /// <summary>What is needed to rebuild a model exactly: saved in every run and checked when loading weights.</summary>

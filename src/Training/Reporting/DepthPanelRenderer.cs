@@ -1,4 +1,5 @@
 using System.Globalization;
+using ConR.Shared.Imaging;
 using SkiaSharp;
 
 namespace ConR.Training.Reporting;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ConR.Shared.Imaging;
 using ConR.Shared.Imbalance;
 using ConR.Shared.Metrics;
 using ScottPlot;

@@ -1,5 +1,6 @@
 using ConR.Shared.Imbalance;
 using ConR.Training.Losses;
+using ConR.Training.Methods;
 using ConR.Training.Models;
 
 namespace ConR.Training.Training;
@@ -47,6 +48,38 @@ public sealed record AgeTrainConfig
     /// <summary>A step loss above this multiple of the recent median counts as an explosion and stops the run.</summary>
     public double ExplodeFactor { get; init; } = 50;
 
+    // The methods below (docs/methods.md) all default to off, so a config.json written before they existed, which
+    // lacks these properties, deserialises to exactly the run it described.
+
+    /// <summary>Feature distribution smoothing of the pooled features (statistics saved as fds.bin per checkpoint).</summary>
+    public bool Fds { get; init; }
+    public string FdsKernel { get; init; } = "gaussian";
+    public int FdsKernelSize { get; init; } = 5;
+    public double FdsSigma { get; init; } = 2;
+    public int FdsStartUpdate { get; init; }
+    public int FdsStartSmooth { get; init; } = 1;
+    public int FdsBucketStart { get; init; } = 3;
+    public int FdsBucketNum { get; init; } = 100;
+    public double FdsMomentum { get; init; } = 0.9;
+    public double FdsClampLow { get; init; } = 0.1;
+    public double FdsClampHigh { get; init; } = 10;
+
+    /// <summary>Balanced MSE in place of the MSE loss (needs Loss = mse).</summary>
+    public bool Bmse { get; init; }
+    public string BmseImp { get; init; } = "bni";
+    public double BmseSigma { get; init; } = 1.0;
+    public bool BmseLearnSigma { get; init; }
+    public double BmseSigmaLr { get; init; } = 0.01;
+    public int? GaiComponents { get; init; }
+
+    /// <summary>RankSim regularizer on the features of the L_R view: L += gamma * RankSim(lambda).</summary>
+    public bool RankSim { get; init; }
+    public double RankSimGamma { get; init; } = 100;
+    public double RankSimLambda { get; init; } = 2;
+
+    /// <summary>Regressor re-training: the run folder whose best encoder is loaded and frozen (null: a normal run).</summary>
+    public string? RrtFrom { get; init; }
+
     public ModelSpec ModelSpec() => new(Models.ModelSpec.AgeTask, Architecture, Width, ImageSize);
 
     public ConROptions ConROptions() => new()
@@ -68,6 +101,28 @@ public sealed record AgeTrainConfig
     public LdsOptions? LdsOptions() => Lds
         ? new LdsOptions(Enum.Parse<LdsKernelKind>(LdsKernel, ignoreCase: true), LdsKernelSize, LdsSigma)
         : null;
+
+    public FdsOptions FdsOptions() => new()
+    {
+        Kernel = Enum.TryParse<LdsKernelKind>(FdsKernel, true, out var kind) ? kind : (LdsKernelKind)(-1),
+        KernelSize = FdsKernelSize,
+        Sigma = FdsSigma,
+        BucketStart = FdsBucketStart,
+        BucketNum = FdsBucketNum,
+        StartUpdate = FdsStartUpdate,
+        StartSmooth = FdsStartSmooth,
+        Momentum = FdsMomentum,
+        ClampLow = FdsClampLow,
+        ClampHigh = FdsClampHigh,
+    };
+
+    public BalancedMseKind BalancedMseKind() => BmseImp.ToLowerInvariant() switch
+    {
+        "bmc" => Methods.BalancedMseKind.Bmc,
+        "bni" => Methods.BalancedMseKind.Bni,
+        "gai" => Methods.BalancedMseKind.Gai,
+        _ => throw new ConfigurationException($"--bmse-imp must be bmc, bni or gai (got '{BmseImp}')"),
+    };
 
     /// <summary>Refuses settings that do not fit together, with a message a user can act on.</summary>
     public void Validate()
@@ -92,6 +147,7 @@ public sealed record AgeTrainConfig
         }
         if (ImageSize is < 16 or > 512) throw new ConfigurationException("--img-size must be between 16 and 512");
         if (Epochs < 1) throw new ConfigurationException("--epochs must be at least 1");
+        if (RankSim && BatchSize < 2) throw new ConfigurationException("--ranksim compares samples within a batch: --batch-size must be at least 2");
         if (BatchSize < 2) throw new ConfigurationException("--batch-size must be at least 2 (ConR and BatchNorm need pairs)");
         if (!(LearningRate > 0)) throw new ConfigurationException("--lr must be positive");
         if (Schedule is not ("cosine" or "step" or "constant")) throw new ConfigurationException("--schedule must be cosine, step or constant");
@@ -99,6 +155,55 @@ public sealed record AgeTrainConfig
         if (Precision is not ("fp32" or "bf16")) throw new ConfigurationException("--precision must be fp32 or bf16");
         if (Workers < 1) throw new ConfigurationException("--workers must be at least 1");
         if (LimitTrain is < 2) throw new ConfigurationException("--limit-train must be at least 2");
+        ValidateMethods(reweight);
+    }
+
+    private void ValidateMethods(ReweightMode reweight)
+    {
+        if (Fds)
+        {
+            if (!Enum.TryParse<LdsKernelKind>(FdsKernel, true, out _)) throw new ConfigurationException($"--fds-kernel must be gaussian, triang or laplace (got '{FdsKernel}')");
+            try
+            {
+                FdsOptions().Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                throw new ConfigurationException(ex.Message);
+            }
+        }
+
+        var bmseKind = BalancedMseKind();
+        if (Bmse)
+        {
+            if (RegressionLoss.Parse(Loss) != RegressionLossKind.Mse)
+                throw new ConfigurationException($"--bmse replaces the MSE loss: use it with --loss mse (got --loss {Loss})");
+            if (reweight != Shared.Imbalance.ReweightMode.None)
+                throw new ConfigurationException("--bmse already balances the label distribution: drop --reweight (and --lds)");
+            if (bmseKind == Methods.BalancedMseKind.Gai && GaiComponents is null)
+                throw new ConfigurationException("--bmse-imp gai fits a Gaussian mixture to the training labels: add --gai-components K (e.g. 8)");
+            if (!(BmseSigma > 0) || double.IsInfinity(BmseSigma)) throw new ConfigurationException($"--bmse-sigma must be positive (got {BmseSigma})");
+            if (!(BmseSigmaLr > 0)) throw new ConfigurationException($"--bmse-sigma-lr must be positive (got {BmseSigmaLr})");
+        }
+        if (GaiComponents is not null && !(Bmse && bmseKind == Methods.BalancedMseKind.Gai))
+            throw new ConfigurationException("--gai-components only applies with --bmse --bmse-imp gai");
+        if (GaiComponents is < 1) throw new ConfigurationException("--gai-components must be at least 1");
+
+        if (RankSim)
+        {
+            if (!(RankSimLambda > 0) || double.IsInfinity(RankSimLambda)) throw new ConfigurationException($"--ranksim-lambda must be positive (got {RankSimLambda})");
+            if (!(RankSimGamma >= 0) || double.IsInfinity(RankSimGamma)) throw new ConfigurationException($"--ranksim-gamma must be >= 0 (got {RankSimGamma})");
+        }
+
+        if (RrtFrom is not null)
+        {
+            if (string.IsNullOrWhiteSpace(RrtFrom)) throw new ConfigurationException("--rrt-from needs the folder of a trained age run");
+            if (Fds) throw new ConfigurationException("--fds calibrates the encoder's features while they train; --rrt-from freezes the encoder: drop one");
+            if (ConR) throw new ConfigurationException("--conr shapes the encoder's features; --rrt-from freezes the encoder, so ConR would change nothing: drop --conr");
+            if (RankSim) throw new ConfigurationException("--ranksim shapes the encoder's features; --rrt-from freezes the encoder: drop --ranksim");
+            if (reweight == Shared.Imbalance.ReweightMode.None && !Bmse)
+                throw new ConfigurationException("--rrt-from retrains the regressor with re-weighting: add --reweight sqrt_inv or --reweight inverse (or --bmse)");
+        }
     }
 }
 

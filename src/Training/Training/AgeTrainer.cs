@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ConR.Training.Data;
 using ConR.Training.Losses;
+using ConR.Training.Methods;
 using ConR.Training.Models;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -29,13 +30,19 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
         torch.manual_seed(config.Seed);
         using var model = new AgeRegressor(config.ModelSpec());
         model.to(device);
-        using var optimizer = optim.Adam(model.parameters(), config.LearningRate, weight_decay: config.WeightDecay);
+        bool rrt = config.RrtFrom is not null;
+        // RRT: everything but the final linear layer is frozen, so only that layer is handed to the optimizer.
+        if (rrt) model.FreezeEncoder();
+        using var optimizer = optim.Adam(rrt ? model.RegressorParameters() : model.parameters(), config.LearningRate, weight_decay: config.WeightDecay);
+        // Optional methods (docs/methods.md); all null in a plain run, which then takes exactly the code path it always did.
+        using var methods = AgeMethodState.Create(config, model, data, device);
         var state = new RunState();
         var last = run.LastCheckpointDir();
         if (resume && last is not null)
         {
             model.load(Path.Combine(last, "model.bin"));
             optimizer.load_state_dict(Path.Combine(last, "optimizer.bin"));
+            methods.Load(last);
             state = RunDirectory.ReadJson<RunState>(Path.Combine(last, "state.json"));
             log.WriteLine($"Resuming after epoch {state.CompletedEpochs} (best val MAE {state.BestValMae:F3} at epoch {state.BestEpoch}).");
         }
@@ -46,11 +53,20 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
 
         else
         {
+            if (rrt)
+            {
+                int copied = Rrt.LoadEncoder(model, Rrt.BaseCheckpoint(config.RrtFrom!));
+                log.WriteLine($"RRT: loaded {copied} encoder tensors from {Rrt.BaseCheckpoint(config.RrtFrom!)}; the encoder is frozen, the regressor re-initialised.");
+            }
             // Starting at the mean label saves the first epochs of a short run from climbing out of zero.
             model.InitializeRegressorBias(data.Train.Average(i => data.Label(i)));
         }
 
         using var shadow = config.Precision == "bf16" ? new Bf16Shadow<AgeRegressor>(model, new AgeRegressor(config.ModelSpec()), device) : null;
+        if (rrt) shadow?.Shadow.FreezeEncoder();
+        // The shadow hands its BatchNorm statistics back after every step, rounded through bfloat16; under RRT the
+        // frozen float32 statistics are put back after each step so the encoder stays exactly the base run's.
+        frozenBuffers = rrt && shadow is not null ? model.buffers().Select(b => (b, b.detach().clone())).ToArray() : null;
         var conrOptions = config.ConROptions();
         var lossKind = RegressionLoss.Parse(config.Loss);
         int views = config.ConR ? 3 : 1;
@@ -60,7 +76,8 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
             double lr = LearningRateSchedule.At(config.Schedule, config.LearningRate, epoch, config.Epochs);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
             var epochWatch = Stopwatch.StartNew();
-            var (regression, conr, images, waitFraction) = RunEpoch(model, shadow, optimizer, data, epoch, views, lossKind, conrOptions, progress, cancellation);
+            var (regression, conr, images, waitFraction) = RunEpoch(model, shadow, optimizer, methods, data, epoch, views, lossKind, conrOptions, progress, cancellation);
+            if (methods.Fds is { } fds && epoch >= fds.Options.StartUpdate) UpdateFdsStatistics(model, fds, data, epoch);
             var (valMae, valMse) = Evaluate(model, data, data.Val);
             double seconds = epochWatch.Elapsed.TotalSeconds;
             var record = new EpochRecord(epoch + 1, lr, regression, conr, valMae, valMse, seconds, images / seconds, waitFraction);
@@ -79,10 +96,11 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
             {
                 model.save(Path.Combine(dir, "model.bin"));
                 optimizer.save_state_dict(Path.Combine(dir, "optimizer.bin"));
+                methods.Save(dir);
                 RunDirectory.WriteJsonAtomic(Path.Combine(dir, "state.json"), snapshot);
             });
             progress.Done();
-            log.WriteLine($"epoch {epoch + 1}/{config.Epochs}  L_R {regression:F3}  L_ConR {conr:F3}  val MAE {valMae:F3}{(best ? " (best)" : "")}  " +
+            log.WriteLine($"epoch {epoch + 1}/{config.Epochs}  L_R {regression:F3}  L_ConR {conr:F3}{methods.EpochSummary()}  val MAE {valMae:F3}{(best ? " (best)" : "")}  " +
                           $"{images / seconds:F0} img/s  data wait {waitFraction:P0}  {seconds:F0} s");
             EpochCompleted?.Invoke(state);
             cancellation.ThrowIfCancellationRequested();
@@ -91,12 +109,19 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
     }
 
     private (double Regression, double ConR, long Images, double WaitFraction) RunEpoch(
-        AgeRegressor model, Bf16Shadow<AgeRegressor>? shadow, OptimizerHelper optimizer, AgeData data, int epoch, int views, RegressionLossKind lossKind,
-        ConROptions conrOptions, ProgressLine progress, CancellationToken cancellation)
+        AgeRegressor model, Bf16Shadow<AgeRegressor>? shadow, OptimizerHelper optimizer, AgeMethodState methods, AgeData data, int epoch, int views,
+        RegressionLossKind lossKind, ConROptions conrOptions, ProgressLine progress, CancellationToken cancellation)
     {
         model.train();
         var network = shadow?.Shadow ?? model;
         network.train();
+        if (config.RrtFrom is not null)
+        {
+            // RRT freezes the encoder whole: its BatchNorm statistics too.
+            model.EncoderEval();
+            network.EncoderEval();
+        }
+        methods.StartEpoch();
         var inputType = shadow is null ? ScalarType.Float32 : ScalarType.BFloat16;
         using var loader = new BatchLoader(data.Store, data.Train, config.BatchSize, views, augment: true, shuffle: true,
             dropLast: true, config.Seed, epoch, config.Workers, prefetch: 4, data.Spec);
@@ -109,7 +134,7 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
         foreach (var batch in loader.Batches())
         {
             cancellation.ThrowIfCancellationRequested();
-            var (regressionValue, conrValue) = Step(network, optimizer, shadow, batch, data, views, lossKind, conrOptions, inputType, guard, epoch, step);
+            var (regressionValue, conrValue) = Step(network, optimizer, shadow, methods, batch, data, views, lossKind, conrOptions, inputType, guard, epoch, step);
             int b = batch.Count;
             loader.Return(batch); // the tensors copied the buffers; recycle them for the next batch
             sumRegression += regressionValue;
@@ -126,7 +151,7 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
     }
 
     private (double Regression, double ConR) Step(
-        AgeRegressor network, OptimizerHelper optimizer, Bf16Shadow<AgeRegressor>? shadow, HostBatch batch, AgeData data, int views,
+        AgeRegressor network, OptimizerHelper optimizer, Bf16Shadow<AgeRegressor>? shadow, AgeMethodState methods, HostBatch batch, AgeData data, int views,
         RegressionLossKind lossKind, ConROptions conrOptions, ScalarType inputType, DivergenceGuard guard, int epoch, int step)
     {
         using var scope = NewDisposeScope();
@@ -135,11 +160,21 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
         var labels = tensor(batch.Labels, [b, 1]).to(device);
         var weights = tensor(batch.Indices.Select(i => data.Weights[i]).ToArray(), [b, 1]).to(device);
         optimizer.zero_grad();
+        methods.ZeroGrad();
         shadow?.PullWeights();
         var (prediction, features) = network.forward(input.to_type(inputType));
         prediction = prediction.to_type(ScalarType.Float32);
         features = features.to_type(ScalarType.Float32);
-        var regression = RegressionLoss.Compute(lossKind, prediction[..b], labels, weights);
+        var regressionPrediction = prediction[..b];
+        if (methods.Fds is { } fds && epoch >= fds.Options.StartSmooth)
+        {
+            // FDS calibrates the L_R view's features only; ConR below keeps the unsmoothed features and predictions.
+            var calibrated = fds.Smooth(features[..b], labels, epoch);
+            regressionPrediction = network.Regress(calibrated.to_type(inputType)).to_type(ScalarType.Float32);
+        }
+        var regression = methods.BalancedMse is { } bmse
+            ? bmse.Compute(regressionPrediction, labels)
+            : RegressionLoss.Compute(lossKind, regressionPrediction, labels, weights);
         var loss = regression;
         double conrValue = 0;
         if (views == 3)
@@ -149,6 +184,14 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
             loss = regression + config.Beta * conr;
             conrValue = conr.item<float>();
         }
+        if (config.RankSim)
+        {
+            // One representative per label, drawn from a stream that depends only on (seed, epoch, step).
+            var random = new Random(SeedMix.Mix(config.Seed, epoch, step, RankSimStream));
+            var rankSim = Methods.RankSim.Compute(features[..b], labels, config.RankSimLambda, random);
+            loss = loss + config.RankSimGamma * rankSim;
+            methods.RecordRankSim(rankSim.item<float>());
+        }
         if (guard.Check(loss.item<float>()) is { } problem)
         {
             string kept = run.LastCheckpointDir() is { } dir ? $"the last good checkpoint is {dir}" : "no checkpoint was written yet";
@@ -156,8 +199,57 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
         }
         loss.backward();
         shadow?.PushGradients();
+        RestoreFrozenBuffers();
         optimizer.step();
+        methods.Step();
         return (regression.item<float>(), conrValue);
+    }
+
+    private (Tensor Live, Tensor Saved)[]? frozenBuffers;
+
+    private void RestoreFrozenBuffers()
+    {
+        if (frozenBuffers is null) return;
+        using var noGrad = no_grad();
+        foreach (var (live, saved) in frozenBuffers) live.copy_(saved);
+    }
+
+    // The "view" coordinate of RankSim's sampling stream; the augmenter uses 0..2 for the image views.
+    private const int RankSimStream = 1000;
+
+    /// <summary>
+    /// FDS statistics pass after training epoch <paramref name="epoch"/>: features of the whole training set (eval
+    /// transform) folded into the FDS statistics. The model runs in eval mode, so BatchNorm uses its running statistics
+    /// and does not update them (the official pass runs in train mode and moves them a second time each epoch).
+    /// </summary>
+    internal void UpdateFdsStatistics(AgeRegressor model, Fds fds, AgeData data, int epoch)
+    {
+        var (features, labels) = Features(model, data, data.Train, config.Workers, device);
+        using (features)
+        using (labels)
+        {
+            fds.EndOfEpoch(features, labels, epoch);
+        }
+    }
+
+    /// <summary>Pooled features [N, D] and labels [N] of a split, eval mode, eval transform, in index order.</summary>
+    public static (Tensor Features, Tensor Labels) Features(AgeRegressor model, AgeData data, int[] indices, int workers, Device device, int batchSize = 256)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        using var loader = new BatchLoader(data.Store, indices, batchSize, views: 1, augment: false, shuffle: false,
+            dropLast: false, seed: 0, epoch: 0, workers, prefetch: 2, data.Spec);
+        var parts = new List<Tensor>();
+        int size = data.Store.Size;
+        foreach (var batch in loader.Batches())
+        {
+            using var scope = NewDisposeScope();
+            var (_, features) = model.forward(tensor(batch.Views[0], [batch.Count, 3, size, size]).to(device));
+            parts.Add(features.to_type(ScalarType.Float32).MoveToOuterDisposeScope());
+        }
+        var all = cat(parts, 0);
+        foreach (var part in parts) part.Dispose();
+        return (all, tensor(indices.Select(i => data.Label(i)).ToArray(), device: device));
     }
 
     /// <summary>MAE and MSE of the model on a split, eval mode, eval transform.</summary>

@@ -9,6 +9,7 @@ public static class AgeTrainingRun
     public static int Execute(AgeTrainConfig config, string outDir, bool resume, string deviceName, TextWriter log, CancellationToken cancellation = default)
     {
         config.Validate();
+        if (config.RrtFrom is not null) CheckRrtBase(config, outDir);
         var run = new RunDirectory(outDir);
         if (resume)
         {
@@ -30,6 +31,7 @@ public static class AgeTrainingRun
         var data = AgeData.Load(config, log);
         log.WriteLine($"train {data.Train.Length}, val {data.Val.Length}, test {data.Test.Length} images; " +
                       $"{(config.ConR ? $"ConR on (w {config.Window}, beta {config.Beta}, tau {config.Temperature}, e {config.PushingScale})" : "ConR off")}");
+        foreach (var line in MethodLines(config)) log.WriteLine(line);
         RunState state;
         try
         {
@@ -50,5 +52,36 @@ public static class AgeTrainingRun
         log.WriteLine($"Done: {state.CompletedEpochs} epochs in {state.TotalTrainSeconds / 60:F1} min of training; " +
                       $"best val MAE {state.BestValMae:F3} at epoch {state.BestEpoch}; {data.SkippedRows} rows skipped. Reports in {run.ReportsDir}");
         return 0;
+    }
+
+    /// <summary>One log line per optional method that is on (none for a plain run).</summary>
+    public static IEnumerable<string> MethodLines(AgeTrainConfig config)
+    {
+        if (config.Fds)
+        {
+            yield return $"FDS on: {config.FdsKernel} kernel {config.FdsKernelSize}/{config.FdsSigma}, buckets {config.FdsBucketStart}..{config.FdsBucketNum - 1}, " +
+                         $"momentum {config.FdsMomentum}, clamp [{config.FdsClampLow}, {config.FdsClampHigh}], update from epoch {config.FdsStartUpdate + 1}, calibrate from epoch {config.FdsStartSmooth + 1}";
+            if (config.FdsStartSmooth >= config.Epochs)
+                yield return $"  note: --start-smooth {config.FdsStartSmooth} >= --epochs {config.Epochs}: no epoch will be calibrated";
+        }
+        if (config.Bmse)
+        {
+            yield return $"Balanced MSE on: {config.BmseImp.ToUpperInvariant()}{(config.GaiComponents is int k ? $" ({k} components)" : "")}, " +
+                         $"noise sigma {config.BmseSigma} {(config.BmseLearnSigma ? $"learned (lr {config.BmseSigmaLr})" : "fixed")}";
+        }
+        if (config.RankSim) yield return $"RankSim on: gamma {config.RankSimGamma}, lambda {config.RankSimLambda}";
+        if (config.RrtFrom is not null) yield return $"RRT: retraining the regressor of {config.RrtFrom} with --reweight {config.Reweight}{(config.Lds ? " + LDS" : "")}{(config.Bmse ? " + Balanced MSE" : "")}";
+    }
+
+    // The base run must exist, have a best model, and share the model's shape; its folder cannot be the new run's.
+    private static void CheckRrtBase(AgeTrainConfig config, string outDir)
+    {
+        var baseRun = new RunDirectory(config.RrtFrom!);
+        if (baseRun.Root == Path.GetFullPath(outDir)) throw new ConfigurationException("--rrt-from and --out must be different folders");
+        if (!baseRun.HasConfig) throw new ConfigurationException($"--rrt-from: {baseRun.Root} is not a run folder ({baseRun.ConfigPath} is missing)");
+        if (!File.Exists(baseRun.BestModelPath)) throw new ConfigurationException($"--rrt-from: {baseRun.Root} has no best checkpoint ({baseRun.BestModelPath} is missing)");
+        var baseConfig = RunDirectory.ReadJson<AgeTrainConfig>(baseRun.ConfigPath);
+        if (baseConfig.ModelSpec() != config.ModelSpec())
+            throw new ConfigurationException($"--rrt-from: the base run is --arch {baseConfig.Architecture} --width {baseConfig.Width} --img-size {baseConfig.ImageSize}; pass the same");
     }
 }

@@ -164,6 +164,7 @@ public sealed record DepthTrainConfig
         if (!(LearningRate > 0)) throw new ConfigurationException("--lr must be positive");
         if (Schedule is not ("cosine" or "step" or "constant")) throw new ConfigurationException("--schedule must be cosine, step or constant");
         if (!(Beta >= 0)) throw new ConfigurationException("--beta must be >= 0");
+        if (!(ExplodeFactor > 1)) throw new ConfigurationException("--explode-factor must be greater than 1");
         if (Precision is not ("fp32" or "bf16")) throw new ConfigurationException("--precision must be fp32 or bf16");
         if (Workers < 1) throw new ConfigurationException("--workers must be at least 1");
         if (LimitTrain is < 2) throw new ConfigurationException("--limit-train must be at least 2");

@@ -1,9 +1,9 @@
-namespace ConR.Training.Reporting;
+namespace ConR.Shared.Imaging;
 
 /// <summary>
 /// A turbo-like rainbow palette for depth maps: dark blue (near, t = 0) through cyan, green, yellow
 /// and orange to dark red (far, t = 1). Hue falls monotonically with t; lightness peaks at t = 0.5 and
-/// both ends are dark, as in Google's Turbo. Plain bytes only, so it can move to shared code unchanged.
+/// both ends are dark, as in Google's Turbo. Plain bytes only: used by the training reports and the API's colormap PNGs.
 /// </summary>
 /// <remarks>
 /// Piecewise-linear through 17 anchors: Turbo's published end colours at t = 0 and 1, and in between

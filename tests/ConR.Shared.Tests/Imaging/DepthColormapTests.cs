@@ -1,6 +1,6 @@
-using ConR.Training.Reporting;
+using ConR.Shared.Imaging;
 
-namespace ConR.Training.Tests.Reporting;
+namespace ConR.Shared.Tests.Imaging;
 
 public sealed class DepthColormapTests
 {

@@ -1,0 +1,54 @@
+using ConR.Api.Hosting;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace ConR.Api.Errors;
+
+/// <summary>
+/// The last line: binding failures (BadHttpRequestException: missing or malformed fields, bodies over the limit)
+/// keep their 4xx with the framework's message; anything unexpected is a 500 ProblemDetails without internals.
+/// </summary>
+internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail) = exception switch
+        {
+            ApiProblemException problem => (problem.Status, problem.Title, problem.Message),
+            BadHttpRequestException { InnerException: InvalidDataException limit } when limit.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) =>
+                (StatusCodes.Status413PayloadTooLarge, TitleFor(StatusCodes.Status413PayloadTooLarge), $"The multipart body exceeds a limit: {limit.Message} (see Inference:MaxUploadBytes)."),
+            BadHttpRequestException bad => (bad.StatusCode, TitleFor(bad.StatusCode), DetailFor(bad)),
+            _ => (StatusCodes.Status500InternalServerError, "Internal server error", "An unexpected error occurred; the server log has the details under this trace id."),
+        };
+
+        if (status >= 500)
+        {
+            Log.UnhandledException(logger, httpContext.Request.Method, httpContext.Request.Path.Value ?? "/", exception);
+        }
+
+        if (exception is ApiProblemException { RetryAfterSeconds: int seconds })
+        {
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        httpContext.Response.StatusCode = status;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        });
+    }
+
+    private static string TitleFor(int status) => status switch
+    {
+        StatusCodes.Status413PayloadTooLarge => "Payload too large",
+        StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
+        _ => "Bad request",
+    };
+
+    // Kestrel's own wording for an over-limit body names no limit; say which one applies.
+    private static string DetailFor(BadHttpRequestException exception) =>
+        exception.StatusCode == StatusCodes.Status413PayloadTooLarge
+            ? "The request body is larger than this endpoint accepts (see Inference:MaxUploadBytes)."
+            : exception.Message;
+}

@@ -1,0 +1,175 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using ConR.Api.ModelsApi;
+using ConR.Shared.Metrics;
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace ConR.Api.Hosting;
+
+internal static class OpenApiSetup
+{
+    public const string DocumentName = "v1";
+
+    /// <summary>The OpenAPI document (Swashbuckle, from ApiExplorer and the handlers' XML docs) and its admin key scheme.</summary>
+    public static IServiceCollection AddApiDocumentation(this IServiceCollection services)
+    {
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(options =>
+        {
+            options.SwaggerDoc(DocumentName, new OpenApiInfo
+            {
+                Title = "ConR inference API",
+                Version = DocumentName,
+                Description =
+                    "Age estimates and depth maps with calibrated intervals and per-range reliability (training shot, " +
+                    "validation error), served from ONNX model packages. Also a KServe v2 (Open Inference Protocol) subset, " +
+                    "Prometheus metrics at /metrics, and an admin route to load new model versions. Every error is a " +
+                    "ProblemDetails (RFC 9457).",
+            });
+            var xml = Path.Combine(AppContext.BaseDirectory, "ConR.Api.xml");
+            if (File.Exists(xml))
+            {
+                options.IncludeXmlComments(xml);
+            }
+
+            options.AddSecurityDefinition(AdminKeyFilter.HeaderName, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = AdminKeyFilter.HeaderName,
+                Description = "The admin key (Inference:AdminApiKey), for POST /v1/models/{name}/load.",
+            });
+            options.OperationFilter<AdminKeyOperationFilter>();
+            options.OperationFilter<PngResponseOperationFilter>();
+            options.SchemaFilter<NanAsNullSchemaFilter>();
+            options.OperationFilter<OptionalFormFieldsOperationFilter>();
+
+            // Free-form JSON (the card's task extras) is an object, not System.Text.Json's node classes.
+            options.MapType<JsonObject>(() => new OpenApiSchema { Type = JsonSchemaType.Object, AdditionalPropertiesAllowed = true });
+        });
+        return services;
+    }
+
+    /// <summary>GET /swagger/v1/swagger.json and Swagger UI at /swagger.</summary>
+    public static WebApplication UseApiDocumentation(this WebApplication app)
+    {
+        app.UseSwagger();
+        app.UseSwaggerUI(options =>
+        {
+            options.SwaggerEndpoint($"/swagger/{DocumentName}/swagger.json", "ConR inference API");
+            options.RoutePrefix = "swagger";
+        });
+        return app;
+    }
+
+    // The depth endpoint answers JSON or, with format=png16|colormap, a PNG: document both under 200.
+    private sealed class PngResponseOperationFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<PngResponseMetadata>().Any()
+                && operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse response)
+            {
+                response.Content ??= new Dictionary<string, IOpenApiMediaType>();
+                response.Content["image/png"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } };
+            }
+        }
+    }
+
+    // Metrics of empty groups are NaN, written as null (NanAsNullConverter): say so in the schema, or generated
+    // clients fail on the null. Covers the card's [JsonConverter]-marked doubles and its coverage dictionaries.
+    private sealed class NanAsNullSchemaFilter : ISchemaFilter
+    {
+        public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+        {
+            if (schema is not OpenApiSchema concrete)
+            {
+                return;
+            }
+
+            if (concrete.AdditionalProperties is OpenApiSchema values && IsDoubleDictionary(context.Type))
+            {
+                values.Type |= JsonSchemaType.Null;
+            }
+
+            if (concrete.Properties is null)
+            {
+                return;
+            }
+
+            foreach (var property in context.Type.GetProperties())
+            {
+                var nanAsNull = property.GetCustomAttributes(typeof(JsonConverterAttribute), inherit: true)
+                    .OfType<JsonConverterAttribute>()
+                    .Any(a => a.ConverterType == typeof(NanAsNullConverter));
+                var name = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+                if (concrete.Properties.TryGetValue(name, out var member) && member is OpenApiSchema memberSchema)
+                {
+                    if (nanAsNull)
+                    {
+                        memberSchema.Type |= JsonSchemaType.Null;
+                    }
+                    else if (memberSchema.AdditionalProperties is OpenApiSchema dictionaryValues && IsDoubleDictionary(property.PropertyType))
+                    {
+                        dictionaryValues.Type |= JsonSchemaType.Null;
+                    }
+                }
+            }
+        }
+
+        private static bool IsDoubleDictionary(Type type) =>
+            type.IsGenericType && type.GetGenericArguments() is [_, var value] && value == typeof(double)
+            && typeof(System.Collections.IEnumerable).IsAssignableFrom(type);
+    }
+
+    // Optional form fields (int? x) must be nullable in the multipart schema, or generated clients demand them.
+    private sealed class OptionalFormFieldsOperationFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            var optional = context.ApiDescription.ParameterDescriptions
+                .Where(p => !p.IsRequired || p.ModelMetadata?.IsNullableValueType == true || (p.Type is { } type && Nullable.GetUnderlyingType(type) is not null))
+                .Select(p => p.Name)
+                .ToHashSet(StringComparer.Ordinal);
+            if (optional.Count == 0 || operation.RequestBody?.Content is not { } content)
+            {
+                return;
+            }
+
+            foreach (var media in content.Values)
+            {
+                if (media.Schema is OpenApiSchema { Properties: { } properties })
+                {
+                    foreach (var (name, property) in properties)
+                    {
+                        if (optional.Contains(name) && property is OpenApiSchema field)
+                        {
+                            field.Type |= JsonSchemaType.Null;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // Puts the X-Api-Key requirement on the admin operations only, so Swagger UI sends the key there.
+    private sealed class AdminKeyOperationFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<AdminEndpointMetadata>().Any())
+            {
+                operation.Security ??= [];
+                operation.Security.Add(new OpenApiSecurityRequirement
+                {
+                    [new OpenApiSecuritySchemeReference(AdminKeyFilter.HeaderName, context.Document)] = [],
+                });
+            }
+        }
+    }
+}
+
+/// <summary>Marks an endpoint that can also answer 200 with a PNG image.</summary>
+internal sealed class PngResponseMetadata;

@@ -1,0 +1,93 @@
+using ConR.Api.Options;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace ConR.Api.Hosting;
+
+/// <summary>Which body limit an endpoint has.</summary>
+internal enum BodyLimit
+{
+    /// <summary>One image: Inference:MaxUploadBytes plus room for the multipart framing and small fields.</summary>
+    SingleImage,
+
+    /// <summary>Several images: Inference:MaxBatchUploadBytes.</summary>
+    ImageBatch,
+
+    /// <summary>A KServe v2 JSON body: Inference:MaxInferRequestBytes.</summary>
+    InferJson,
+}
+
+/// <summary>Endpoint metadata naming the endpoint's body limit.</summary>
+internal sealed record RequestBodyLimitMetadata(BodyLimit Limit);
+
+internal static class RequestBodyLimits
+{
+    // Multipart boundaries, part headers and the face-box fields.
+    private const long MultipartOverheadBytes = 64 * 1024;
+
+    public static TBuilder WithRequestBodyLimit<TBuilder>(this TBuilder builder, BodyLimit limit)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RequestBodyLimitMetadata(limit));
+
+    /// <summary>
+    /// Upload limits at three levels: a declared Content-Length over the endpoint's limit is refused before any byte is
+    /// read (413 ProblemDetails); Kestrel enforces the same limit on bodies that do not declare it; and each multipart
+    /// section is capped (FormOptions), so no part bigger than one image is ever buffered.
+    /// </summary>
+    public static IServiceCollection AddRequestBodyLimits(this IServiceCollection services)
+    {
+        services.AddOptions<FormOptions>().Configure<IOptions<InferenceOptions>>((form, inference) =>
+        {
+            form.MultipartBodyLengthLimit = inference.Value.MaxUploadBytes + MultipartOverheadBytes;
+        });
+        return services;
+    }
+
+    public static IApplicationBuilder UseRequestBodyLimits(this IApplicationBuilder app)
+    {
+        var options = app.ApplicationServices.GetRequiredService<IOptions<InferenceOptions>>();
+        return app.Use(async (context, next) =>
+        {
+            if (context.GetEndpoint()?.Metadata.GetMetadata<RequestBodyLimitMetadata>() is { } metadata)
+            {
+                var limit = Bytes(metadata.Limit, options.Value);
+                if (context.Request.ContentLength > limit)
+                {
+                    context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                    await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                    {
+                        HttpContext = context,
+                        ProblemDetails =
+                        {
+                            Status = StatusCodes.Status413PayloadTooLarge,
+                            Title = "Payload too large",
+                            Detail = $"The request body is {context.Request.ContentLength} bytes; this endpoint accepts at most {limit} ({Setting(metadata.Limit)}).",
+                        },
+                    });
+                    return;
+                }
+
+                if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+                {
+                    feature.MaxRequestBodySize = limit;
+                }
+            }
+
+            await next(context);
+        });
+    }
+
+    private static long Bytes(BodyLimit limit, InferenceOptions options) => limit switch
+    {
+        BodyLimit.SingleImage => options.MaxUploadBytes + MultipartOverheadBytes,
+        BodyLimit.ImageBatch => options.MaxBatchUploadBytes,
+        _ => options.MaxInferRequestBytes,
+    };
+
+    private static string Setting(BodyLimit limit) => limit switch
+    {
+        BodyLimit.SingleImage => "Inference:MaxUploadBytes per image",
+        BodyLimit.ImageBatch => "Inference:MaxBatchUploadBytes",
+        _ => "Inference:MaxInferRequestBytes",
+    };
+}

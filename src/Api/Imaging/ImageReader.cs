@@ -1,0 +1,69 @@
+using ConR.Api.Errors;
+using ConR.Api.Options;
+using ConR.Shared.Imaging;
+using ConR.Shared.Preprocessing;
+using Microsoft.Extensions.Options;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace ConR.Api.Imaging;
+
+/// <summary>
+/// Reads an uploaded image the safe way: size checked before reading, header identified under a timeout and its
+/// pixel count checked before any pixel is decoded, decoding bounded in time and memory (the shared
+/// <see cref="SafeImageDecoder"/>: JPEG, PNG, BMP and WebP only). Multi-frame images give their first frame: an
+/// animated WebP through <see cref="WebpFirstFrame"/>, an animated PNG because the decoder reads its default image.
+/// </summary>
+internal sealed class ImageReader(IOptions<InferenceOptions> options)
+{
+    /// <exception cref="ApiProblemException">400 empty, 413 too many bytes or pixels, 415 not an accepted format, 422 corrupt or too slow.</exception>
+    public async Task<Image<Rgb24>> ReadAsync(IFormFile file, string field, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (file.Length == 0)
+        {
+            throw Problems.BadRequest($"The '{field}' file '{file.FileName}' is empty.");
+        }
+
+        if (file.Length > settings.MaxUploadBytes)
+        {
+            throw Problems.TooLarge($"The '{field}' file is {file.Length} bytes; at most {settings.MaxUploadBytes} are accepted (Inference:MaxUploadBytes).");
+        }
+
+        var bytes = new byte[file.Length];
+        await using (var stream = file.OpenReadStream())
+        {
+            await stream.ReadExactlyAsync(bytes, cancellationToken);
+        }
+
+        return Decode(bytes, field);
+    }
+
+    public Image<Rgb24> Decode(byte[] bytes, string field)
+    {
+        var settings = options.Value;
+
+        // ImageSharp 2.1 cannot decode animated WebP; its first frame, re-wrapped as a still, it can.
+        bytes = WebpFirstFrame.ToStill(bytes) ?? bytes;
+        try
+        {
+            using (var header = new MemoryStream(bytes, writable: false))
+            {
+                SafeImageDecoder.Identify(header, settings.MaxPixels, TimeSpan.FromMilliseconds(settings.IdentifyTimeoutMs));
+            }
+
+            return SafeImageDecoder.Decode(bytes, settings.MaxPixels, TimeSpan.FromMilliseconds(settings.DecodeTimeoutMs));
+        }
+        catch (ImageDecodeException ex)
+        {
+            var detail = $"'{field}': {ex.Message}";
+            throw ex.Error switch
+            {
+                ImageDecodeError.UnsupportedFormat => Problems.UnsupportedMediaType(detail + " Accepted formats: JPEG, PNG, BMP, WebP."),
+                ImageDecodeError.TooManyPixels => Problems.TooLarge(detail + " (Inference:MaxPixels)"),
+                ImageDecodeError.Timeout => Problems.Unprocessable(detail, ex),
+                _ => Problems.Unprocessable(detail, ex),
+            };
+        }
+    }
+}

@@ -1,0 +1,220 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Threading.Channels;
+using ConR.Api.Errors;
+using ConR.Api.Hosting;
+using ConR.Api.Metrics;
+using ConR.Api.Onnx;
+using Polly.Timeout;
+
+namespace ConR.Api.Inference;
+
+/// <summary>
+/// Dynamic batching for one model version (Triton's dynamic batcher): images wait in a queue, and one worker runs
+/// them together, up to <see cref="SchedulerSettings.MaxBatchSize"/> per run, waiting at most
+/// <see cref="SchedulerSettings.MaxQueueDelay"/> after the first one for the batch to fill. The queue is bounded
+/// by a count of waiting images, so a request's images are admitted all or none; beyond the bound, 503.
+/// </summary>
+internal sealed class BatchScheduler : IAsyncDisposable
+{
+    private readonly Channel<WorkItem> queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ModelRunner runner;
+    private readonly TensorLayout layout;
+    private readonly SchedulerSettings settings;
+    private readonly ApiMetrics metrics;
+    private readonly ILogger logger;
+    private readonly string model;
+    private readonly float[] inputBuffer;
+    private readonly float[] outputBuffer;
+    private readonly Task worker;
+    private int waiting;
+
+    public BatchScheduler(string model, ModelRunner runner, TensorLayout layout, SchedulerSettings settings, ApiMetrics metrics, ILogger logger)
+    {
+        this.model = model;
+        this.runner = runner;
+        this.layout = layout;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.logger = logger;
+        inputBuffer = ArrayPool<float>.Shared.Rent(settings.MaxBatchSize * layout.InputLength);
+        outputBuffer = ArrayPool<float>.Shared.Rent(settings.MaxBatchSize * layout.OutputLength);
+        worker = Task.Run(WorkAsync);
+    }
+
+    /// <summary>Gets the most images one run takes.</summary>
+    public int MaxBatchSize => settings.MaxBatchSize;
+
+    /// <summary>Gets the number of images waiting now.</summary>
+    public int Waiting => Volatile.Read(ref waiting);
+
+    /// <summary>Queues every image of <paramref name="work"/>; the caller then awaits <see cref="WorkBatch.Completion"/>.</summary>
+    /// <exception cref="ApiProblemException">503: the queue cannot take them all.</exception>
+    public void Submit(WorkBatch work)
+    {
+        if (Interlocked.Add(ref waiting, work.Count) > settings.MaxQueueLength)
+        {
+            Interlocked.Add(ref waiting, -work.Count);
+            metrics.Rejected.Add(work.Count, model, "queue_full");
+            throw Problems.Unavailable(
+                $"Model '{model}' has {settings.MaxQueueLength} images queued already; retry shortly.",
+                settings.RetryAfterSeconds);
+        }
+
+        work.MarkSubmitted(Stopwatch.GetTimestamp());
+        foreach (var item in work.Items)
+        {
+            if (!queue.Writer.TryWrite(item))
+            {
+                // Only after disposal, which waits for every lease: a caller without a lease.
+                Interlocked.Decrement(ref waiting);
+                item.Fail(Problems.Unavailable($"Model '{model}' is being unloaded.", settings.RetryAfterSeconds));
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        await worker.ConfigureAwait(false);
+        ArrayPool<float>.Shared.Return(inputBuffer);
+        ArrayPool<float>.Shared.Return(outputBuffer);
+    }
+
+    private async Task WorkAsync()
+    {
+        var batch = new List<WorkItem>(settings.MaxBatchSize);
+        while (await queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            await CollectAsync(batch).ConfigureAwait(false);
+            if (batch.Count > 0)
+            {
+                RunBatch(batch);
+            }
+        }
+    }
+
+    // Takes what is queued; if the batch is not full, waits for more until the first image has waited MaxQueueDelay.
+    private async Task CollectAsync(List<WorkItem> batch)
+    {
+        var deadline = 0L;
+        while (true)
+        {
+            while (batch.Count < settings.MaxBatchSize && queue.Reader.TryRead(out var item))
+            {
+                Interlocked.Decrement(ref waiting);
+                if (item.IsCancelled)
+                {
+                    item.Fail(new OperationCanceledException("The request was aborted while queued."));
+                    continue;
+                }
+
+                if (batch.Count == 0)
+                {
+                    deadline = item.EnqueuedTimestamp + (long)(settings.MaxQueueDelay.TotalSeconds * Stopwatch.Frequency);
+                }
+
+                batch.Add(item);
+            }
+
+            var remaining = deadline - Stopwatch.GetTimestamp();
+            if (batch.Count == 0 || batch.Count >= settings.MaxBatchSize || remaining <= 0)
+            {
+                return;
+            }
+
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency));
+            try
+            {
+                if (!await queue.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private void RunBatch(List<WorkItem> batch)
+    {
+        var n = batch.Count;
+        var started = Stopwatch.GetTimestamp();
+        for (var i = 0; i < n; i++)
+        {
+            batch[i].Input.Span.CopyTo(inputBuffer.AsSpan(i * layout.InputLength, layout.InputLength));
+            metrics.QueueWait.Observe(Stopwatch.GetElapsedTime(batch[i].EnqueuedTimestamp, started).TotalSeconds, model);
+        }
+
+        var provider = runner.ExecutionProvider;
+        try
+        {
+            runner.Run(
+                new InferenceBatch(
+                    layout.InputName,
+                    inputBuffer.AsMemory(0, n * layout.InputLength),
+                    layout.InputShape(n),
+                    layout.OutputName,
+                    outputBuffer.AsMemory(0, n * layout.OutputLength),
+                    layout.OutputShape(n)),
+                CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            var error = Describe(ex, n);
+            foreach (var item in batch)
+            {
+                item.Fail(error);
+            }
+
+            return;
+        }
+        finally
+        {
+            metrics.BatchSize.Observe(n, model);
+            metrics.InferenceDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds, model, provider);
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            outputBuffer.AsSpan(i * layout.OutputLength, layout.OutputLength).CopyTo(batch[i].Output.Span);
+            batch[i].Complete();
+        }
+    }
+
+    private ApiProblemException Describe(Exception exception, int images)
+    {
+        if (exception is TimeoutRejectedException)
+        {
+            metrics.Rejected.Add(images, model, "timeout");
+            Log.InferenceTimedOut(logger, model, images, settings.TimeoutMs);
+            return Problems.Timeout($"Inference of model '{model}' took longer than {settings.TimeoutMs} ms and was stopped.", exception);
+        }
+
+        metrics.Rejected.Add(images, model, "failed");
+        Log.InferenceFailed(logger, model, images, exception);
+        return Problems.InferenceFailed($"Model '{model}' failed to run this batch; the server log has the reason.", exception);
+    }
+}
+
+/// <summary>The scheduler's knobs, from <see cref="Options.InferenceOptions"/>.</summary>
+internal sealed record SchedulerSettings(int MaxBatchSize, TimeSpan MaxQueueDelay, int MaxQueueLength, int TimeoutMs)
+{
+    /// <summary>Gets what a full queue tells clients to wait: about one timeout, at least a second.</summary>
+    public int RetryAfterSeconds => Math.Max(1, (int)Math.Ceiling(TimeoutMs / 1000.0));
+}
+
+/// <summary>Names and per-image sizes of a model's input and output tensors; the batch dimension comes first.</summary>
+internal sealed record TensorLayout(string InputName, long[] InputItemDims, string OutputName, long[] OutputItemDims)
+{
+    public int InputLength { get; } = checked((int)InputItemDims.Aggregate(1L, (a, b) => a * b));
+
+    public int OutputLength { get; } = checked((int)OutputItemDims.Aggregate(1L, (a, b) => a * b));
+
+    public long[] InputShape(int batch) => [batch, .. InputItemDims];
+
+    public long[] OutputShape(int batch) => [batch, .. OutputItemDims];
+}

@@ -1,0 +1,280 @@
+using System.Reflection;
+using System.Text.Json;
+using ConR.Api.Errors;
+using ConR.Api.Hosting;
+using ConR.Api.Inference;
+using ConR.Api.Models;
+using ConR.Api.Options;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ConR.Api.KServe;
+
+/// <summary>
+/// A subset of the Open Inference Protocol (KServe v2) so existing v2 clients work: health, model metadata and
+/// readiness, and JSON inference on the raw tensor. Errors are ProblemDetails carrying the protocol's "error" member.
+/// </summary>
+internal static class KServeEndpoints
+{
+    public const string Fp32 = "FP32";
+    public const string Platform = "onnxruntime_onnx";
+
+    public static RouteGroupBuilder MapKServeEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup(string.Empty).WithTags("KServe v2");
+        group.AddEndpointFilter<ApiProblemFilter>();
+
+        group.MapGet("/v2", ServerInfo)
+            .WithName("V2ServerMetadata")
+            .WithSummary("Server metadata");
+        group.MapGet("/v2/health/live", Live)
+            .WithName("V2Live")
+            .WithSummary("Liveness")
+            .WithDescription("200 {\"live\": true} while the process serves HTTP.");
+        group.MapGet("/v2/health/ready", Ready)
+            .WithName("V2Ready")
+            .WithSummary("Readiness")
+            .WithDescription("200 {\"ready\": true} once every configured model is loaded and warmed up; 503 ProblemDetails before (the protocol allows any non-200).")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        var models = group.MapGroup("/v2/models");
+        models.RequireClientRateLimit();
+        models.MapGet("/{name}", Metadata)
+            .WithName("V2ModelMetadata")
+            .WithSummary("Model metadata")
+            .WithDescription("Name, loaded version, platform, and the input and output tensors (-1 = dynamic dimension).")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        models.MapGet("/{name}/ready", ModelReady)
+            .WithName("V2ModelReady")
+            .WithSummary("Model readiness")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        models.MapPost("/{name}/infer", Infer)
+            .WithName("V2Infer")
+            .WithSummary("Run the model on a raw tensor")
+            .WithDescription(
+                "JSON tensors as the Open Inference Protocol defines them: one input named as in the model's metadata, datatype " +
+                $"FP32, shape [N, 3, H, W] with H and W from the model card and 1 <= N <= {InferenceOptions.MaxImagesPerRequest}, data row-major " +
+                "and already preprocessed (normalised as the card's input spec says). Answers the model's raw output tensor. " +
+                "400 for a wrong name, datatype, shape or data length.")
+            .WithRequestBodyLimit(BodyLimit.InferJson)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+        return group;
+    }
+
+    /// <summary>Server metadata.</summary>
+    internal static Ok<ServerMetadata> ServerInfo() =>
+        TypedResults.Ok(new ServerMetadata(
+            "conr-api",
+            typeof(KServeEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown",
+            []));
+
+    /// <summary>Liveness.</summary>
+    internal static Ok<LiveResponse> Live() => TypedResults.Ok(new LiveResponse(true));
+
+    /// <summary>Readiness: every configured model loaded and warmed up.</summary>
+    /// <param name="registry">The model registry.</param>
+    internal static Results<Ok<ReadyResponse>, ProblemHttpResult> Ready(ModelRegistry registry)
+    {
+        if (registry.IsReady)
+        {
+            return TypedResults.Ok(new ReadyResponse(true));
+        }
+
+        var waiting = registry.ConfiguredModels
+            .Select(name => registry.Slot(name))
+            .Where(slot => slot?.Current is null)
+            .Select(slot => $"{slot!.Name} ({slot.State})");
+        throw Problems.Unavailable($"Not ready: waiting for {string.Join(", ", waiting)}.", retryAfterSeconds: 5);
+    }
+
+    /// <summary>Model metadata.</summary>
+    /// <param name="name">The model name.</param>
+    /// <param name="registry">The model registry.</param>
+    internal static Ok<ModelMetadata> Metadata(string name, ModelRegistry registry)
+    {
+        using var lease = registry.Acquire(name);
+        var model = lease.Model;
+        var card = model.Profile.Card;
+        var layout = model.Profile.Layout;
+        var batch = model.Profile.DynamicBatch ? -1 : 1;
+        return TypedResults.Ok(new ModelMetadata(
+            name,
+            [model.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            Platform,
+            [new TensorMetadata(card.Input.Name, Fp32, [batch, .. layout.InputItemDims])],
+            [new TensorMetadata(layout.OutputName, Fp32, [batch, .. layout.OutputItemDims])]));
+    }
+
+    /// <summary>Model readiness.</summary>
+    /// <param name="name">The model name.</param>
+    /// <param name="registry">The model registry.</param>
+    internal static Ok<ModelReadyResponse> ModelReady(string name, ModelRegistry registry)
+    {
+        using var lease = registry.Acquire(name);
+        return TypedResults.Ok(new ModelReadyResponse(name, true));
+    }
+
+    /// <summary>Runs the model on a raw input tensor.</summary>
+    /// <param name="name">The model name.</param>
+    /// <param name="request">The inference request.</param>
+    /// <param name="registry">The model registry.</param>
+    /// <param name="context">The request.</param>
+    internal static async Task<Results<Ok<InferResponse>, ProblemHttpResult>> Infer(string name, InferRequest request, ModelRegistry registry, HttpContext context)
+    {
+        using var lease = registry.Acquire(name);
+        var model = lease.Model;
+        var layout = model.Profile.Layout;
+        var n = CheckInput(request, model);
+
+        using var work = new WorkBatch(n, layout.InputLength, layout.OutputLength, context.RequestAborted);
+        TensorData.Fill(request.Inputs![0].Data, work);
+        model.Scheduler.Submit(work);
+        await work.Completion;
+
+        var data = new float[n * layout.OutputLength];
+        for (var i = 0; i < n; i++)
+        {
+            work.Output(i).CopyTo(data.AsSpan(i * layout.OutputLength));
+        }
+
+        return TypedResults.Ok(new InferResponse(
+            name,
+            model.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            request.Id,
+            [new InferOutput(layout.OutputName, Fp32, layout.OutputShape(n), data)]));
+    }
+
+    // The batch size N, after checking everything the protocol lets a client get wrong.
+    private static int CheckInput(InferRequest request, LoadedModel model)
+    {
+        var layout = model.Profile.Layout;
+        var expectedShape = $"[N, {string.Join(", ", layout.InputItemDims)}]";
+        if (request.Inputs is not [var input])
+        {
+            throw Problems.BadRequest($"inputs must hold exactly one tensor, '{layout.InputName}' (got {request.Inputs?.Count ?? 0}).");
+        }
+
+        if (input.Name != layout.InputName)
+        {
+            throw Problems.BadRequest($"inputs[0].name must be '{layout.InputName}' (got '{input.Name}').");
+        }
+
+        if (input.Datatype != Fp32)
+        {
+            throw Problems.BadRequest($"inputs[0].datatype must be {Fp32} (got '{input.Datatype}').");
+        }
+
+        if (input.Shape is not { Count: 4 } shape || !shape.Skip(1).SequenceEqual(layout.InputItemDims))
+        {
+            throw Problems.BadRequest($"inputs[0].shape must be {expectedShape} (got [{string.Join(", ", input.Shape ?? [])}]).");
+        }
+
+        if (shape[0] < 1 || shape[0] > InferenceOptions.MaxImagesPerRequest)
+        {
+            throw Problems.BadRequest($"inputs[0].shape[0] (N) must be 1 to {InferenceOptions.MaxImagesPerRequest} (got {shape[0]}).");
+        }
+
+        if (request.Outputs is { Count: > 0 } outputs && outputs.Any(o => o.Name != layout.OutputName))
+        {
+            throw Problems.BadRequest($"outputs may only name '{layout.OutputName}' (got {string.Join(", ", outputs.Select(o => $"'{o.Name}'"))}).");
+        }
+
+        var n = (int)shape[0];
+        var count = TensorData.Count(input.Data);
+        if (count != (long)n * layout.InputLength)
+        {
+            throw Problems.BadRequest($"inputs[0].data must hold {(long)n * layout.InputLength} numbers for shape [{string.Join(", ", shape)}] (got {count}).");
+        }
+
+        return n;
+    }
+}
+
+/// <summary>Reads a protocol "data" member: a flat or nested JSON array of numbers, row-major.</summary>
+internal static class TensorData
+{
+    /// <summary>The number of numbers in <paramref name="data"/>, or -1 when it holds anything else.</summary>
+    public static long Count(JsonElement data)
+    {
+        if (data.ValueKind != JsonValueKind.Array)
+        {
+            return -1;
+        }
+
+        long count = 0;
+        foreach (var element in data.EnumerateArray())
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Number:
+                    count++;
+                    break;
+                case JsonValueKind.Array:
+                    var inner = Count(element);
+                    if (inner < 0)
+                    {
+                        return -1;
+                    }
+
+                    count += inner;
+                    break;
+                default:
+                    return -1;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Writes the numbers into the batch's inputs, image after image; call after <see cref="Count"/> checked the length.</summary>
+    public static void Fill(JsonElement data, WorkBatch work)
+    {
+        var cursor = new Cursor(work);
+        Write(data, ref cursor);
+    }
+
+    private static void Write(JsonElement data, ref Cursor cursor)
+    {
+        foreach (var element in data.EnumerateArray())
+        {
+            if (element.ValueKind == JsonValueKind.Array)
+            {
+                Write(element, ref cursor);
+                continue;
+            }
+
+            if (!element.TryGetSingle(out var value) || !float.IsFinite(value))
+            {
+                throw Problems.BadRequest($"inputs[0].data[{cursor.Index}] is not a finite 32-bit float.");
+            }
+
+            cursor.Add(value);
+        }
+    }
+
+    // Where the next number goes: image, offset in it, and the flat index for error messages.
+    private struct Cursor(WorkBatch work)
+    {
+        private int image;
+        private int offset;
+
+        public long Index { get; private set; }
+
+        public void Add(float value)
+        {
+            work.Input(image)[offset] = value;
+            Index++;
+            if (++offset == work.InputLength)
+            {
+                offset = 0;
+                image++;
+            }
+        }
+    }
+}

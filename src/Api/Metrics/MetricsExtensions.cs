@@ -1,0 +1,40 @@
+using System.Diagnostics;
+
+namespace ConR.Api.Metrics;
+
+internal static class MetricsExtensions
+{
+    public static IServiceCollection AddApiMetrics(this IServiceCollection services) => services.AddSingleton<ApiMetrics>();
+
+    /// <summary>Counts and times every request by its route template; outermost, so it sees the final status code.</summary>
+    public static IApplicationBuilder UseApiMetrics(this IApplicationBuilder app)
+    {
+        var metrics = app.ApplicationServices.GetRequiredService<ApiMetrics>();
+        return app.Use(async (context, next) =>
+        {
+            var started = Stopwatch.GetTimestamp();
+
+            // Routing already ran (WebApplication adds it first), so the template is known; unmatched paths share one label.
+            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                var method = context.Request.Method;
+                metrics.HttpRequests.Increment(method, route, context.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                metrics.HttpDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds, method, route);
+            }
+        });
+    }
+
+    /// <summary>GET /metrics: the Prometheus text exposition.</summary>
+    public static IEndpointConventionBuilder MapMetricsEndpoint(this IEndpointRouteBuilder routes) =>
+        routes.MapGet("/metrics", (ApiMetrics metrics) => TypedResults.Text(metrics.Scrape(), "text/plain; version=0.0.4; charset=utf-8"))
+            .WithName("GetMetrics")
+            .WithTags("Operations")
+            .WithSummary("Prometheus metrics")
+            .WithDescription("Request counts by route and status, latency histograms, queue depth, batch-size and inference-time histograms, model load and CPU-fallback events, in the Prometheus text format 0.0.4.")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain");
+}

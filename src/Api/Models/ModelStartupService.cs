@@ -1,0 +1,70 @@
+using ConR.Api.Errors;
+using ConR.Api.Hosting;
+using ConR.Api.Onnx;
+using ConR.Api.Options;
+using Microsoft.Extensions.Options;
+
+namespace ConR.Api.Models;
+
+/// <summary>
+/// Start-up: checks the device synchronously (device=cuda without a loadable CUDA provider stops start-up with the
+/// reason), then loads and warms up every configured model in the background while the service is live but not
+/// ready. A package that fails to load stops the service (as Triton's exit-on-error does), naming the package.
+/// </summary>
+internal sealed class ModelStartupService(
+    ModelRegistry registry,
+    IInferenceBackendFactory factory,
+    IOptions<InferenceOptions> options,
+    IHostApplicationLifetime lifetime,
+    ILogger<ModelStartupService> logger) : BackgroundService
+{
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        var device = options.Value.Device;
+        if (device != InferenceDevice.Cpu && factory.CudaUnavailableReason() is { } reason)
+        {
+            if (device == InferenceDevice.Cuda)
+            {
+                throw new InvalidOperationException(
+                    $"Inference:Device is 'cuda', but CUDA cannot be used on this host: {reason}. " +
+                    "Install the CUDA 13 runtime and cuDNN 9 (see deploy/README.md), or set Inference:Device to 'auto' or 'cpu'.");
+            }
+
+            Log.DeviceAutoOnCpu(logger, reason);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var failed = new List<string>();
+        foreach (var name in registry.ConfiguredModels)
+        {
+            try
+            {
+                await registry.LoadAsync(name, version: null, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (ApiProblemException ex)
+            {
+                failed.Add($"{name}: {ex.Message}");
+            }
+        }
+
+        if (failed.Count > 0)
+        {
+            // Serving some models and never becoming ready would hide the broken package; stop, naming it.
+            var failures = string.Join(" | ", failed);
+            Log.StartupLoadFailed(logger, failures);
+            lifetime.StopApplication();
+            return;
+        }
+
+        var models = string.Join(", ", registry.ConfiguredModels);
+        Log.Ready(logger, models);
+    }
+}

@@ -1,0 +1,121 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ConR.Api.Options;
+
+/// <summary>The "Inference" configuration section: where the models are, where they run, batching and input limits.</summary>
+internal sealed class InferenceOptions
+{
+    public const string SectionName = "Inference";
+
+    /// <summary>The most images one request may carry (the batch endpoints and KServe's N).</summary>
+    public const int MaxImagesPerRequest = 32;
+
+    /// <summary>
+    /// The model repository, REPO/NAME/VERSION/{model.onnx, model.json}; a relative path is resolved against the
+    /// content root (src/Api under <c>dotnet run</c>).
+    /// </summary>
+    /// <value>The default is the repository's bundled <c>models/</c> folder.</value>
+    [Required]
+    public string ModelRepository { get; set; } = Path.Combine("..", "..", "models");
+
+    /// <summary>The model names to load at start-up (their newest version each).</summary>
+    /// <value>The default, empty, loads every model in the repository.</value>
+    public IList<string> Models { get; } = [];
+
+    /// <value>The default is <see cref="InferenceDevice.Auto"/>.</value>
+    public InferenceDevice Device { get; set; } = InferenceDevice.Auto;
+
+    /// <value>The default is GPU 0.</value>
+    [Range(0, 64)]
+    public int CudaDeviceId { get; set; }
+
+    /// <summary>The most images run together in one ONNX Runtime call; 1 turns dynamic batching off.</summary>
+    /// <value>The default is 16.</value>
+    [Range(1, 256)]
+    public int MaxBatchSize { get; set; } = 16;
+
+    /// <summary>How long the first queued image waits for others to fill its batch.</summary>
+    /// <value>The default is 2 ms; 0 takes whatever is queued when the worker is free.</value>
+    [Range(0, 1000)]
+    public int MaxQueueDelayMs { get; set; } = 2;
+
+    /// <summary>Images that may wait per model; beyond it requests get 503 with Retry-After.</summary>
+    /// <value>The default is 256.</value>
+    [Range(1, 100_000)]
+    public int MaxQueueLength { get; set; } = 256;
+
+    /// <summary>Time one batch may run before it is terminated (504).</summary>
+    /// <value>The default is 10 s.</value>
+    [Range(1, 600_000)]
+    public int InferenceTimeoutMs { get; set; } = 10_000;
+
+    /// <summary>Time the warm-up inferences of one load may take (a first CUDA run can be slow).</summary>
+    /// <value>The default is 120 s.</value>
+    [Range(1, 3_600_000)]
+    public int WarmupTimeoutMs { get; set; } = 120_000;
+
+    /// <summary>Largest accepted image file (413 above).</summary>
+    /// <value>The default is 10 MB (10 × 1024 × 1024 bytes).</value>
+    [Range(1, 1L << 30)]
+    public long MaxUploadBytes { get; set; } = 10L * 1024 * 1024;
+
+    /// <summary>Largest accepted width × height, read from the header before any decoding (413 above).</summary>
+    /// <value>The default is 40 megapixels.</value>
+    [Range(1, 1_000_000_000)]
+    public long MaxPixels { get; set; } = 40_000_000;
+
+    /// <value>The default is 2 s.</value>
+    [Range(1, 60_000)]
+    public int IdentifyTimeoutMs { get; set; } = 2_000;
+
+    /// <value>The default is 10 s.</value>
+    [Range(1, 600_000)]
+    public int DecodeTimeoutMs { get; set; } = 10_000;
+
+    /// <summary>Largest multipart body of /v1/age/batch (all its images together; 413 above).</summary>
+    /// <value>The default is 64 MB.</value>
+    [Range(1, 1L << 31)]
+    public long MaxBatchUploadBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Largest KServe v2 JSON request body.</summary>
+    /// <value>The default is 64 MB.</value>
+    [Range(1, 1L << 31)]
+    public long MaxInferRequestBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>The <c>X-Api-Key</c> the admin route (model load) requires; at least 16 characters.</summary>
+    /// <value>The default, none, disables the admin route (403).</value>
+    public string? AdminApiKey { get; set; }
+
+    /// <value>The default is "age".</value>
+    [Required]
+    public string AgeModel { get; set; } = "age";
+
+    /// <value>The default is "depth".</value>
+    [Required]
+    public string DepthModel { get; set; } = "depth";
+
+    /// <summary>ONNX Runtime intra-op threads per session.</summary>
+    /// <value>The default, 0, lets ONNX Runtime use one per core.</value>
+    [Range(0, 256)]
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>Whether ONNX Runtime's idle threads spin; faster back-to-back runs, but burns CPU the web server needs.</summary>
+    /// <value>The default is false.</value>
+    public bool AllowSpinning { get; set; }
+
+    /// <summary>Runs of a CUDA session, within 30 s, before half of them failing switches the model to its CPU session.</summary>
+    /// <value>The default is 4.</value>
+    [Range(2, 10_000)]
+    public int CircuitBreakerMinimumThroughput { get; set; } = 4;
+
+    /// <summary>How long a model stays on its CPU session before CUDA is tried again.</summary>
+    /// <value>The default is 60 s.</value>
+    [Range(1, 86_400)]
+    public int CircuitBreakDurationSeconds { get; set; } = 60;
+
+    /// <summary>The interval levels offered; each must be calibrated in the model card.</summary>
+    public static IReadOnlyList<double> Levels { get; } = [0.8, 0.9, 0.95];
+
+    /// <summary>The level used when a request names none.</summary>
+    public const double DefaultLevel = 0.9;
+}

@@ -1,0 +1,43 @@
+using ConR.Api.Age;
+using ConR.Api.Depth;
+using ConR.Api.Errors;
+using ConR.Api.Hosting;
+using ConR.Api.KServe;
+using ConR.Api.Metrics;
+using ConR.Api.ModelsApi;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Models: options (validated at start), ONNX sessions, the registry with atomic swap, warm-up at start
+builder.Services.AddConRInference();
+
+// Upload limits: per-endpoint body limits and per-part form limits
+builder.Services.AddRequestBodyLimits();
+
+// Errors: ProblemDetails for every failure
+builder.Services.AddApiProblemDetails();
+
+// Rate limiting: a token bucket per client IP (429)
+builder.Services.AddClientRateLimiting();
+
+// Prometheus metrics
+builder.Services.AddApiMetrics();
+
+// OpenAPI document and Swagger UI
+builder.Services.AddApiDocumentation();
+
+var app = builder.Build();
+
+app.UseApiMetrics();
+app.UseApiProblemDetails();
+app.UseRequestBodyLimits();
+app.UseRateLimiter();
+app.UseApiDocumentation();
+
+app.MapAgeEndpoints();
+app.MapDepthEndpoints();
+app.MapModelEndpoints();
+app.MapKServeEndpoints();
+app.MapMetricsEndpoint();
+
+app.Run();

@@ -1,0 +1,121 @@
+using System.Net;
+using ConR.Api.Tests.Support;
+using Microsoft.Extensions.Options;
+
+namespace ConR.Api.Tests.Hosting;
+
+public sealed class StartupTests
+{
+    [Fact]
+    public void DeviceCuda_OnAHostWithoutCuda_FailsStartUpNamingTheReason()
+    {
+        // The real ONNX Runtime GPU package: it lists CUDA among its providers, but the provider cannot load here.
+        var app = new ApiApplication(settings: new Dictionary<string, string?> { ["Inference:Device"] = "cuda" });
+
+        var error = Record.Exception(() => app.CreateClient());
+
+        Assert.NotNull(error);
+        var message = Flatten(error);
+        Assert.Contains("Inference:Device is 'cuda'", message, StringComparison.Ordinal);
+        Assert.Contains("CUDA", message, StringComparison.Ordinal);
+        Assert.Contains("set Inference:Device to 'auto' or 'cpu'", message, StringComparison.Ordinal);
+        app.Dispose();
+    }
+
+    [Fact]
+    public async Task DeviceAuto_OnAHostWithoutCuda_ServesOnCpuAndSaysWhy()
+    {
+        await using var app = new ApiApplication(settings: new Dictionary<string, string?> { ["Inference:Device"] = "auto" });
+        using var client = await app.StartReadyAsync();
+
+        Assert.Contains("\"executionProvider\":\"CPUExecutionProvider\"", await client.GetStringAsync("/v1/models/age"), StringComparison.Ordinal);
+        Assert.Contains(app.Logs.Lines, line => line.Contains("Inference:Device is 'auto' and CUDA cannot be used", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Readiness_IsFalseUntilWarmUpCompletes()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var app = new ApiApplication(backends: real => new TestBackendFactory(real, (inner, _) => new GatedBackend(inner, gate.Task)));
+        using var client = app.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v2/health/live")).StatusCode);
+        using var notReady = await client.GetAsync("/v2/health/ready");
+        var problem = await notReady.ProblemAsync(503);
+        Assert.Contains("age", problem.Detail, StringComparison.Ordinal);
+        await (await client.PostAsync("/v1/age", Multipart.Image(TestImages.Png()))).ProblemAsync(503);
+        Assert.Contains("\"state\":\"loading\"", await client.GetStringAsync("/v1/models/age"), StringComparison.Ordinal);
+
+        gate.SetResult();
+        await ApiApplication.WaitUntilReadyAsync(client);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/v1/age", Multipart.Image(TestImages.Png()))).StatusCode);
+    }
+
+    [Fact]
+    public void MissingRepository_FailsStartUpNamingThePath()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "conr-no-such-repo-" + Guid.NewGuid().ToString("N"));
+        using var app = new ApiApplication(missing);
+
+        var error = Record.Exception(() => app.CreateClient());
+
+        var validation = Assert.IsType<OptionsValidationException>(Unwrap(error));
+        Assert.Contains(missing, validation.Message, StringComparison.Ordinal);
+        Assert.Contains("Inference:ModelRepository", validation.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Inference:MaxBatchSize", "0", "MaxBatchSize")]
+    [InlineData("Inference:MaxQueueLength", "4", "must be at least Inference:MaxBatchSize")]
+    [InlineData("Inference:AdminApiKey", "short", "at least 16 characters")]
+    [InlineData("Inference:Models:0", "nope", "'nope'")]
+    public void InvalidOptions_FailStartUpWithTheSettingNamed(string key, string value, string expected)
+    {
+        using var app = new ApiApplication(settings: new Dictionary<string, string?> { [key] = value });
+
+        var error = Record.Exception(() => app.CreateClient());
+
+        var validation = Assert.IsType<OptionsValidationException>(Unwrap(error));
+        Assert.Contains(expected, validation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BrokenPackageAtStartUp_StopsTheServiceNamingIt()
+    {
+        using var repository = new TempRepository();
+        File.WriteAllText(Path.Combine(repository.Folder("depth", 1), "model.json"), "{}");
+        await using var app = new ApiApplication(repository.Root);
+        using var client = app.CreateClient();
+
+        var lifetime = app.Service<Microsoft.Extensions.Hosting.IHostApplicationLifetime>();
+        for (var i = 0; i < 300 && !lifetime.ApplicationStopping.IsCancellationRequested; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(lifetime.ApplicationStopping.IsCancellationRequested);
+        Assert.Contains(app.Logs.Lines, line => line.Contains("failed to load at start-up", StringComparison.Ordinal) && line.Contains("depth", StringComparison.Ordinal));
+    }
+
+    private static Exception? Unwrap(Exception? error)
+    {
+        while (error is AggregateException { InnerException: { } inner })
+        {
+            error = inner;
+        }
+
+        return error;
+    }
+
+    private static string Flatten(Exception error)
+    {
+        var text = string.Empty;
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            text += e.Message + "\n";
+        }
+
+        return text;
+    }
+}

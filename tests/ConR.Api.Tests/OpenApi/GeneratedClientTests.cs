@@ -1,0 +1,81 @@
+using System.Reflection;
+using System.Runtime.Loader;
+using ConR.Api.Tests.Support;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using NJsonSchema.CodeGeneration.CSharp;
+using NSwag.CodeGeneration.CSharp;
+using NSwag.CodeGeneration.OperationNameGenerators;
+
+namespace ConR.Api.Tests.OpenApi;
+
+/// <summary>The OpenAPI document is good enough for a generated client: NSwag writes one, Roslyn compiles it, and it works.</summary>
+public sealed class GeneratedClientTests
+{
+    [Fact]
+    public async Task NSwagClient_FromTheDocument_CompilesAndCallsTheApi()
+    {
+        await using var app = new ApiApplication();
+        using var http = await app.StartReadyAsync();
+        var document = await NSwag.OpenApiDocument.FromJsonAsync(await http.GetStringAsync("/swagger/v1/swagger.json"));
+        var code = new CSharpClientGenerator(document, new CSharpClientGeneratorSettings
+        {
+            ClassName = "ConRClient",
+            UseBaseUrl = false,
+            GenerateClientInterfaces = false,
+            OperationNameGenerator = new SingleClientFromOperationIdOperationNameGenerator(),
+            CSharpGeneratorSettings = { Namespace = "Generated", JsonLibrary = CSharpJsonLibrary.SystemTextJson },
+        }).GenerateFile();
+
+        var context = new AssemblyLoadContext("generated-client", isCollectible: true);
+        try
+        {
+            var assembly = Compile(code, context);
+            var client = Activator.CreateInstance(assembly.GetType("Generated.ConRClient")!, http)!;
+
+            var models = (System.Collections.IEnumerable)(await CallAsync(client, "ListModelsAsync"))!;
+            Assert.Equal(2, models.Cast<object>().Count());
+
+            var image = Activator.CreateInstance(assembly.GetType("Generated.FileParameter")!, new MemoryStream(TestImages.Png()), "face.png", "image/png")!;
+            var answer = (await CallAsync(client, "EstimateAgeAsync", ("image", image), ("level", "0.95")))!;
+            Assert.InRange((double)answer.GetType().GetProperty("Age")!.GetValue(answer)!, 1, 60);
+            var interval = answer.GetType().GetProperty("Interval")!.GetValue(answer)!;
+            Assert.Equal(0.95, (double)interval.GetType().GetProperty("Level")!.GetValue(interval)!);
+
+            var live = (await CallAsync(client, "V2LiveAsync"))!;
+            Assert.True((bool)live.GetType().GetProperty("Live")!.GetValue(live)!);
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
+    private static Assembly Compile(string code, AssemblyLoadContext context)
+    {
+        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
+            .Split(Path.PathSeparator)
+            .Where(path => path.EndsWith(".dll", StringComparison.Ordinal))
+            .Select(path => MetadataReference.CreateFromFile(path));
+        var compilation = CSharpCompilation.Create(
+            "GeneratedClient",
+            [CSharpSyntaxTree.ParseText(code)],
+            references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Disable));
+        using var output = new MemoryStream();
+        var result = compilation.Emit(output);
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(10)));
+        output.Position = 0;
+        return context.LoadFromStream(output);
+    }
+
+    // Calls the generated method without a CancellationToken, passing named arguments and null for the rest.
+    private static async Task<object?> CallAsync(object client, string name, params (string Name, object? Value)[] arguments)
+    {
+        var method = client.GetType().GetMethods().Single(m => m.Name == name && m.GetParameters().All(p => p.ParameterType != typeof(CancellationToken)));
+        var values = method.GetParameters().Select(p => arguments.FirstOrDefault(a => a.Name == p.Name).Value).ToArray();
+        var task = (Task)method.Invoke(client, values)!;
+        await task;
+        return task.GetType().GetProperty("Result")?.GetValue(task);
+    }
+}

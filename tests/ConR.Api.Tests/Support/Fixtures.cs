@@ -1,0 +1,54 @@
+namespace ConR.Api.Tests.Support;
+
+internal static class Fixtures
+{
+    /// <summary>Gets the committed fixture repository (age/1 and depth/1), copied next to the test assembly.</summary>
+    public static string Repository { get; } = Path.Combine(AppContext.BaseDirectory, "Fixtures", "models");
+
+    public static string Onnx(string model) => Path.Combine(Repository, model, "1", "model.onnx");
+}
+
+/// <summary>A throw-away copy of the fixture repository that a test may add versions to or break.</summary>
+internal sealed class TempRepository : IDisposable
+{
+    public TempRepository()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "conr-api-repo-" + Guid.NewGuid().ToString("N"));
+        Copy(Fixtures.Repository, Root);
+    }
+
+    public string Root { get; }
+
+    public string Folder(string model, int version) => Path.Combine(Root, model, version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Copies version <paramref name="from"/> of <paramref name="model"/> to <paramref name="to"/>.</summary>
+    public string AddVersion(string model, int from, int to)
+    {
+        var target = Folder(model, to);
+        Copy(Folder(model, from), target);
+        return target;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a temp folder left behind is harmless.
+        }
+    }
+
+    private static void Copy(string source, string target)
+    {
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var destination = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination);
+        }
+    }
+}
