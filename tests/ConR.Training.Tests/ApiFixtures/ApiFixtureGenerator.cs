@@ -25,7 +25,7 @@ namespace ConR.Training.Tests.ApiFixtures;
 /// CONR_REGENERATE_API_FIXTURES=1 it first rewrites them: the age package is a real export of a tiny trained
 /// AgeRegressor; the depth package is a two-convolution graph with a card calibrated on synthetic per-pixel data.
 /// </summary>
-[Collection(SeededTorchModels.Name)]
+[Collection(SeededTorchRuns.Name)]
 public sealed class ApiFixtureGenerator
 {
     public const string RegenerateVariable = "CONR_REGENERATE_API_FIXTURES";

@@ -7,7 +7,7 @@ using ConR.Training.Training;
 
 namespace ConR.Training.Tests.Comparisons;
 
-[Collection(MethodTorchRuns.Name)]
+[Collection(SeededTorchRuns.Name)]
 public sealed class CompareHarnessTests
 {
     [Fact]

@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 
 namespace ConR.Training.Tests.Export;
 
-[Collection(SeededTorchModels.Name)]
+[Collection(SeededTorchRuns.Name)]
 public sealed class AgeModelPackagerTests
 {
     [Fact]

@@ -8,7 +8,7 @@ using static ConR.Training.Tests.Export.ExportTestSupport;
 namespace ConR.Training.Tests.Export;
 
 /// <summary>ONNX Runtime on the exported model against TorchSharp eval mode, on randomised weights and batch norms.</summary>
-[Collection(SeededTorchModels.Name)]
+[Collection(SeededTorchRuns.Name)]
 public sealed class AgeOnnxExportParityTests(ITestOutputHelper output)
 {
     private const double AbsoluteTolerance = 1e-3;

@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 namespace ConR.Training.Tests.Export;
 
 /// <summary>The depth ONNX export against TorchSharp eval mode (ONNX Runtime), and against the reference checker.</summary>
-[Collection(SeededTorchModels.Name)]
+[Collection(SeededTorchRuns.Name)]
 public sealed class DepthOnnxExportTests(ITestOutputHelper output)
 {
     private const double AbsoluteTolerance = 1e-3; // metres

@@ -7,16 +7,6 @@ using static TorchSharp.torch;
 
 namespace ConR.Training.Tests.Export;
 
-/// <summary>
-/// The export tests that build seeded TorchSharp models: torch's generator is global, so they run alone (after the
-/// parallel classes) and get the same weights every run.
-/// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class SeededTorchModels
-{
-    public const string Name = "Seeded torch models";
-}
-
 /// <summary>Runs ONNX models with ONNX Runtime (CPU) and builds randomised TorchSharp models to compare against.</summary>
 internal static class ExportTestSupport
 {

@@ -7,7 +7,7 @@ using static ConR.Training.Tests.Export.ExportTestSupport;
 namespace ConR.Training.Tests.Export;
 
 /// <summary>The exported model against the ONNX reference checker (python3-onnx) and ORT's view of its signature.</summary>
-[Collection(SeededTorchModels.Name)]
+[Collection(SeededTorchRuns.Name)]
 public sealed class OnnxModelCheckTests
 {
     private const string Python = "/usr/bin/python3";

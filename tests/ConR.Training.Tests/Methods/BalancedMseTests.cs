@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace ConR.Training.Tests.Methods;
 
-[Collection(MethodTorchRuns.Name)]
+[Collection(SeededTorchRuns.Name)]
 public sealed class BalancedMseTests
 {
     [Fact]

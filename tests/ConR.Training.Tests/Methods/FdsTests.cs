@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 
 namespace ConR.Training.Tests.Methods;
 
-[Collection(MethodTorchRuns.Name)]
+[Collection(SeededTorchRuns.Name)]
 public sealed class FdsTests
 {
     // Five buckets (labels 0..4), a triangular window [0.5, 1, 0.5] normalised to [0.25, 0.5, 0.25].

@@ -7,7 +7,7 @@ using ConR.Training.Training;
 
 namespace ConR.Training.Tests.Methods;
 
-[Collection(MethodTorchRuns.Name)]
+[Collection(SeededTorchRuns.Name)]
 public sealed class MethodTrainingTests
 {
     private const string TinyModel = "--arch resnet18 --width 0.0625 --img-size 16 --batch-size 8 --workers 1 --seed 5";

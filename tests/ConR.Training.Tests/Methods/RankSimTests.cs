@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace ConR.Training.Tests.Methods;
 
-[Collection(MethodTorchRuns.Name)]
+[Collection(SeededTorchRuns.Name)]
 public sealed class RankSimTests
 {
     [Fact]

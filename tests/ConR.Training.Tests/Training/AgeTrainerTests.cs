@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace ConR.Training.Tests.Training;
 
+[Collection(SeededTorchRuns.Name)]
 public sealed class AgeTrainerTests
 {
     [Fact]

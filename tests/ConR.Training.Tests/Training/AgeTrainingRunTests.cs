@@ -4,6 +4,7 @@ using ConR.Training.Training;
 
 namespace ConR.Training.Tests.Training;
 
+[Collection(SeededTorchRuns.Name)]
 public sealed class AgeTrainingRunTests
 {
     [Fact]

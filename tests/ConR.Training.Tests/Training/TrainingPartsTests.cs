@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace ConR.Training.Tests.Training;
 
+[Collection(SeededTorchRuns.Name)]
 public sealed class TrainingPartsTests
 {
     [Fact]

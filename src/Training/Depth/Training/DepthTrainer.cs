@@ -160,7 +160,12 @@ public sealed class DepthTrainer(DepthTrainConfig config, RunDirectory run, Devi
             loss = regression + config.Beta * conr;
             conrValue = conr.item<float>();
         }
-        if (guard.Check(loss.item<float>()) is { } problem)
+        // The guard compares against the recent median, so it needs a loss that is never negative: Balanced MSE is not
+        // (its log-partition term is <= 0), so it is watched through the plain squared error of the same pixels.
+        double watched = WatchedLoss(config.LossKind(), loss.item<float>(),
+            () => DepthRegressionLoss.Compute(DepthLossKind.Mse, prediction.detach(), target, target.gt(0).to_type(ScalarType.Float32)).item<float>(),
+            config.Beta, conrValue);
+        if (guard.Check(watched) is { } problem)
         {
             string kept = run.LastCheckpointDir() is { } dir ? $"the last good checkpoint is {dir}" : "no checkpoint was written yet";
             throw new TrainingDivergedException($"{problem} at epoch {epoch + 1} step {step + 1}; {kept}. Lower --lr or --beta.");
@@ -170,6 +175,13 @@ public sealed class DepthTrainer(DepthTrainConfig config, RunDirectory run, Devi
         optimizer.step();
         return (regression.item<float>(), conrValue);
     }
+
+    /// <summary>
+    /// The value the divergence guard watches: the loss itself, except for Balanced MSE, whose loss can be negative
+    /// (then the plain squared error of the batch plus beta * L_ConR); a non-finite loss always passes through.
+    /// </summary>
+    internal static double WatchedLoss(DepthLossKind kind, double loss, Func<double> plainMse, double beta, double conr) =>
+        kind == DepthLossKind.Bni && double.IsFinite(loss) ? plainMse() + (beta * conr) : loss;
 
     private static int[] Shuffle(int n, int seed, int epoch)
     {

@@ -78,6 +78,19 @@ public sealed class DepthTrainerTests
     }
 
     [Fact]
+    public void Train_BalancedMse_WhoseLossIsNegative_IsNotMistakenForAnExplosion()
+    {
+        // Batch 2 gives 19 steps an epoch, past the guard's 20-step warm-up; BNI's loss sits below 0 from the start.
+        using var set = new TinyDepthDataSet();
+        var config = set.Config(epochs: 2, loss: "bni") with { BatchSize = 2 };
+        var state = new DepthTrainer(config, new RunDirectory(set.NewRunDir()), CPU, TextWriter.Null).Train(DepthData.Load(config, TextWriter.Null), resume: false);
+        Assert.Equal(2, state.CompletedEpochs);
+        Assert.Equal(0.32, DepthTrainer.WatchedLoss(global::ConR.Training.Depth.Losses.DepthLossKind.Bni, -0.05, () => 0.3, 0.2, 0.1), 9);
+        Assert.Equal(-0.05, DepthTrainer.WatchedLoss(global::ConR.Training.Depth.Losses.DepthLossKind.Mse, -0.05, () => 0.3, 0.2, 0.1), 9);
+        Assert.True(double.IsNaN(DepthTrainer.WatchedLoss(global::ConR.Training.Depth.Losses.DepthLossKind.Bni, double.NaN, () => 0.3, 0.2, 0.1)));
+    }
+
+    [Fact]
     public void Data_ShotsAndWeights_ComeFromTheTrainingPixels()
     {
         using var set = new TinyDepthDataSet();

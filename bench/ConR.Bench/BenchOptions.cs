@@ -1,0 +1,167 @@
+using System.Globalization;
+
+namespace ConR.Bench;
+
+/// <summary>The bench's command line. Unknown or malformed flags stop it with a message.</summary>
+internal sealed class BenchOptions
+{
+    public const string Usage =
+        """
+        ConR.Bench: raw ONNX Runtime, the in-process pipeline limit and the ConR.Api service over HTTP, in one run.
+
+          dotnet run --project bench/ConR.Bench -c Release -- --models DIR [options]
+
+          --models DIR          model repository (NAME/VERSION/model.onnx + model.json); required
+          --model NAME          the age model's folder name (default: age)
+          --image PATH          a JPEG to send (default: a generated 200x200 face-like JPEG)
+          --seconds N           seconds per timed cell (default: 5)
+          --quick               smoke run: 1 s cells, fewer batch sizes, concurrency 1 and 32 only
+          --concurrency LIST    HTTP concurrency levels (default: 1,8,32)
+          --max-batch N         the service's Inference:MaxBatchSize for the batched cells (default: 16, the service default)
+          --queue-delay-ms N    the service's Inference:MaxQueueDelayMs (default: 2, the service default)
+          --intra-op N          ONNX Runtime intra-op threads, bench sessions and service alike (default: 0 = one per core)
+          --workers LIST        decode/preprocess workers of the pipeline limit (default: 1 and the core count)
+          --no-delay0           skip the extra service configuration MaxQueueDelayMs=0
+          --memory-models DIR   repository for the idle-memory probe (default: --models); both models load there
+          --api-dll PATH        ConR.Api.dll for the idle-memory probe (default: found next to the bench's build)
+          --only LIST           run only some parts: ort,pipeline,http,memory (default: all)
+          --markdown PATH       also write the report (Markdown) to PATH
+        """;
+
+    public required string Models { get; init; }
+
+    public string Model { get; init; } = "age";
+
+    public string? Image { get; init; }
+
+    public double Seconds { get; init; } = 5;
+
+    public bool Quick { get; init; }
+
+    public IReadOnlyList<int> Concurrency { get; init; } = [1, 8, 32];
+
+    public int MaxBatch { get; init; } = 16;
+
+    public int QueueDelayMs { get; init; } = 2;
+
+    public int IntraOp { get; init; }
+
+    public IReadOnlyList<int>? Workers { get; init; }
+
+    public bool Delay0 { get; init; } = true;
+
+    public string? MemoryModels { get; init; }
+
+    public string? ApiDll { get; init; }
+
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(["ort", "pipeline", "http", "memory"], StringComparer.Ordinal);
+
+    public string? Markdown { get; init; }
+
+    /// <summary>Seconds of untimed work before each cell.</summary>
+    public double WarmupSeconds => Quick ? 0.5 : 1.5;
+
+    public IReadOnlyList<int> BatchSweep => Quick ? [1, 8, 32] : [1, 2, 4, 8, 16, 32];
+
+    public bool Runs(string part) => Only.Contains(part);
+
+    public static BenchOptions Parse(string[] args)
+    {
+        string? models = null, model = null, image = null, memoryModels = null, apiDll = null, markdown = null;
+        double? seconds = null;
+        bool quick = false, delay0 = true;
+        IReadOnlyList<int>? concurrency = null, workers = null;
+        int maxBatch = 16, queueDelay = 2, intraOp = 0;
+        HashSet<string>? only = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var flag = args[i];
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{flag} needs a value.");
+            switch (flag)
+            {
+                case "--models": models = Value(); break;
+                case "--model": model = Value(); break;
+                case "--image": image = Value(); break;
+                case "--seconds": seconds = PositiveDouble(flag, Value()); break;
+                case "--quick": quick = true; break;
+                case "--concurrency": concurrency = IntList(flag, Value(), 1, 4096); break;
+                case "--max-batch": maxBatch = Int(flag, Value(), 1, 256); break;
+                case "--queue-delay-ms": queueDelay = Int(flag, Value(), 0, 1000); break;
+                case "--intra-op": intraOp = Int(flag, Value(), 0, 256); break;
+                case "--workers": workers = IntList(flag, Value(), 1, 64); break;
+                case "--no-delay0": delay0 = false; break;
+                case "--memory-models": memoryModels = Value(); break;
+                case "--api-dll": apiDll = Value(); break;
+                case "--markdown": markdown = Value(); break;
+                case "--only":
+                    only = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+                    foreach (var part in only)
+                    {
+                        if (part is not ("ort" or "pipeline" or "http" or "memory"))
+                        {
+                            throw new ArgumentException($"--only: unknown part '{part}' (ort, pipeline, http, memory).");
+                        }
+                    }
+
+                    break;
+                case "-h" or "--help": throw new HelpRequestedException();
+                default: throw new ArgumentException($"Unknown flag '{flag}'.");
+            }
+        }
+
+        if (models is null)
+        {
+            throw new ArgumentException("--models DIR is required.");
+        }
+
+        if (!Directory.Exists(models))
+        {
+            throw new ArgumentException($"--models '{models}' does not exist.");
+        }
+
+        if (image is not null && !File.Exists(image))
+        {
+            throw new ArgumentException($"--image '{image}' does not exist.");
+        }
+
+        return new BenchOptions
+        {
+            Models = Path.GetFullPath(models),
+            Model = model ?? "age",
+            Image = image is null ? null : Path.GetFullPath(image),
+            Seconds = seconds ?? (quick ? 1 : 5),
+            Quick = quick,
+            Concurrency = concurrency ?? (quick ? [1, 32] : [1, 8, 32]),
+            MaxBatch = maxBatch,
+            QueueDelayMs = queueDelay,
+            IntraOp = intraOp,
+            Workers = workers,
+            Delay0 = delay0 && !quick,
+            MemoryModels = Path.GetFullPath(memoryModels ?? models),
+            ApiDll = apiDll is null ? null : Path.GetFullPath(apiDll),
+            Only = only ?? new HashSet<string>(["ort", "pipeline", "http", "memory"], StringComparer.Ordinal),
+            Markdown = markdown is null ? null : Path.GetFullPath(markdown),
+        };
+    }
+
+    private static double PositiveDouble(string flag, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d > 0 && double.IsFinite(d)
+            ? d
+            : throw new ArgumentException($"{flag}: '{value}' is not a positive number.");
+
+    private static int Int(string flag, string value, int min, int max) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new ArgumentException($"{flag}: '{value}' is not an integer in [{min}, {max}].");
+
+    private static int[] IntList(string flag, string value, int min, int max) =>
+        [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => Int(flag, v, min, max))];
+}
+
+internal sealed class HelpRequestedException : Exception
+{
+    public HelpRequestedException()
+        : base("help")
+    {
+    }
+}

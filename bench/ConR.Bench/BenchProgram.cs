@@ -1,0 +1,339 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Runtime.InteropServices;
+using ConR.Shared.Preprocessing;
+using Microsoft.ML.OnnxRuntime;
+
+namespace ConR.Bench;
+
+internal static class BenchProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        BenchOptions options;
+        try
+        {
+            options = BenchOptions.Parse(args);
+        }
+        catch (HelpRequestedException)
+        {
+            Console.WriteLine(BenchOptions.Usage);
+            return 0;
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            Console.Error.WriteLine(BenchOptions.Usage);
+            return 2;
+        }
+
+        try
+        {
+            var report = await RunAsync(options);
+            var markdown = report.ToMarkdown();
+            Console.WriteLine();
+            Console.WriteLine(markdown);
+            if (options.Markdown is not null)
+            {
+                await File.WriteAllTextAsync(options.Markdown, markdown);
+                Console.WriteLine($"Report written to {options.Markdown}");
+            }
+
+            return 0;
+        }
+        catch (Exception ex)
+        {
+            Console.Error.WriteLine($"The bench failed: {ex}");
+            return 1;
+        }
+    }
+
+    private static async Task<Report> RunAsync(BenchOptions options)
+    {
+        var report = new Report();
+        var model = AgeModelPackage.Open(options.Models, options.Model);
+        var jpeg = options.Image is null ? FaceJpeg.Create() : await File.ReadAllBytesAsync(options.Image);
+        ImageInfoResult info;
+        using (var header = new MemoryStream(jpeg, writable: false))
+        {
+            info = SafeImageDecoder.Identify(header, InProcessPipeline.MaxPixels, Timeout.InfiniteTimeSpan);
+        }
+
+        Describe(report, options, model, jpeg, info);
+        foreach (var (name, value) in report.Context)
+        {
+            Console.WriteLine($"{name}: {value}");
+        }
+
+        var image = new float[model.InputLength];
+        InProcessPipeline.DecodeAndPreprocess(jpeg, model.Spec, image);
+
+        Cell? sequential = null;
+        Cell? limit = null;
+        var bestBatch = options.MaxBatch;
+        if (options.Runs("ort") || options.Runs("pipeline"))
+        {
+            using var session = model.CreateSession(options.IntraOp);
+            if (options.Runs("ort"))
+            {
+                Console.WriteLine("1. ONNX Runtime alone (OrtValue runs on a preprocessed image):");
+                var sweep = new List<Cell>();
+                foreach (var batch in options.BatchSweep)
+                {
+                    var cell = OrtThroughput.Measure(session, model, image, batch, options.WarmupSeconds, options.Seconds);
+                    sweep.Add(cell);
+                    report.Add(cell);
+                }
+
+                var best = sweep.MaxBy(c => c.ImagesPerSecond)!;
+                bestBatch = int.Parse(best.What["batch ".Length..], CultureInfo.InvariantCulture);
+                var one = sweep.First(c => c.What == "batch 1");
+                report.AddNote($"ORT alone: best batch {bestBatch} ({Report.F(best.ImagesPerSecond, 0)} images/s) = {Report.F(best.ImagesPerSecond / one.ImagesPerSecond, 2)}x batch 1.");
+            }
+
+            if (options.Runs("pipeline"))
+            {
+                Console.WriteLine("2. In-process pipeline (decode + preprocess + ORT, no HTTP):");
+                foreach (var cell in InProcessPipeline.Sequential(session, model, jpeg, options.WarmupSeconds, options.Seconds))
+                {
+                    report.Add(cell);
+                    sequential ??= cell;
+                }
+
+                var workers = options.Workers ?? (options.Quick ? [Environment.ProcessorCount] : [.. new[] { 1, Environment.ProcessorCount }.Distinct()]);
+                var batches = options.Quick ? [bestBatch] : new[] { bestBatch, options.MaxBatch }.Distinct().ToArray();
+                foreach (var w in workers)
+                {
+                    foreach (var b in batches)
+                    {
+                        var cell = InProcessPipeline.Limit(session, model, jpeg, w, b, options.WarmupSeconds, options.Seconds);
+                        report.Add(cell);
+                        if (limit is null || cell.ImagesPerSecond > limit.ImagesPerSecond)
+                        {
+                            limit = cell;
+                        }
+                    }
+                }
+
+                report.AddNote($"Pipeline limit = the best pipeline cell: {limit!.What}, {Report.F(limit.ImagesPerSecond, 0)} images/s.");
+            }
+        }
+
+        GC.Collect();
+        var configurations = new List<(string Part, int MaxBatch, int DelayMs)>
+        {
+            ("3 service", options.MaxBatch, options.QueueDelayMs),
+        };
+        if (options.Delay0 && options.QueueDelayMs != 0)
+        {
+            configurations.Add(("3b service, MaxQueueDelayMs=0", options.MaxBatch, 0));
+        }
+
+        configurations.Add(("4 service, batching off", 1, options.QueueDelayMs));
+        if (options.Runs("http"))
+        {
+            foreach (var (part, maxBatch, delay) in configurations)
+            {
+                Console.WriteLine($"{part} (MaxBatchSize={maxBatch}, MaxQueueDelayMs={delay}), POST /v1/age over HTTP on loopback:");
+                await MeasureServiceAsync(report, options, model, jpeg, part, maxBatch, delay);
+                GC.Collect();
+            }
+        }
+
+        if (options.Runs("memory"))
+        {
+            Console.WriteLine("Idle memory (ConR.Api as its own process):");
+            var apiDll = options.ApiDll ?? MemoryProbe.FindApiDll();
+            if (apiDll is null)
+            {
+                report.AddNote("Idle memory not measured: ConR.Api.dll not found next to the bench's build; pass --api-dll.");
+            }
+            else
+            {
+                report.AddMemory("process", $"dotnet {apiDll} --urls http://127.0.0.1:PORT --Inference:ModelRepository={options.MemoryModels}");
+                report.AddMemory("models", string.Join(", ", Directory.GetDirectories(options.MemoryModels!).Select(d =>
+                    $"{Path.GetFileName(d)} ({Directory.GetFiles(d, "model.onnx", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) / 1e6:F1} MB ONNX)")));
+                await MemoryProbe.MeasureAsync(report, apiDll, options.MemoryModels!, jpeg, options.Quick);
+            }
+        }
+
+        AddTargets(report, options, sequential, limit);
+        return report;
+    }
+
+    private static async Task MeasureServiceAsync(Report report, BenchOptions options, AgeModelPackage model, byte[] jpeg, string part, int maxBatch, int delayMs)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Inference:ModelRepository"] = options.Models,
+            ["Inference:Device"] = "cpu",
+            ["Inference:AgeModel"] = options.Model,
+            ["Inference:MaxBatchSize"] = maxBatch.ToString(CultureInfo.InvariantCulture),
+            ["Inference:MaxQueueDelayMs"] = delayMs.ToString(CultureInfo.InvariantCulture),
+            ["Inference:IntraOpThreads"] = options.IntraOp.ToString(CultureInfo.InvariantCulture),
+            ["RateLimiting:Enabled"] = "false",
+        };
+        await using var host = await ApiHost.StartAsync(settings, TimeSpan.FromSeconds(180));
+        using var client = new HttpClient { BaseAddress = host.BaseAddress };
+
+        // One request through HttpClient first: proves the body is accepted and the answer is an age.
+        using (var form = new MultipartFormDataContent())
+        {
+            var file = new ByteArrayContent(jpeg);
+            file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+            form.Add(file, "image", "face.jpg");
+            using var response = await client.PostAsync(new Uri("/v1/age", UriKind.Relative), form);
+            var body = await response.Content.ReadAsStringAsync();
+            if (!response.IsSuccessStatusCode || !body.Contains("\"age\"", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"POST /v1/age answered {(int)response.StatusCode}: {body}");
+            }
+        }
+
+        var request = RawHttpLoad.MultipartRequest(host.BaseAddress, "/v1/age", jpeg, "face.jpg", "image/jpeg");
+        await using (var connection = await RawHttpLoad.Connection.OpenAsync(host.BaseAddress))
+        {
+            using var body = new MemoryStream();
+            var status = await connection.RoundTripAsync(request, body);
+            var text = System.Text.Encoding.UTF8.GetString(body.ToArray());
+            if (status != 200 || !text.Contains("\"age\"", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"The raw client's POST /v1/age answered {status}: {text}");
+            }
+        }
+
+        if (part == "3 service")
+        {
+            // The HTTP floor: the same connections on the cheapest route, to see what HTTP alone costs here.
+            var live = System.Text.Encoding.ASCII.GetBytes($"GET /v2/health/live HTTP/1.1\r\nHost: {host.BaseAddress.Authority}\r\n\r\n");
+            var high = options.Concurrency.Max();
+            var floor = await RawHttpLoad.RunAsync("3 HTTP floor", host.BaseAddress, live, high, options.WarmupSeconds, Math.Min(options.Seconds, 3));
+            report.Add(floor with { What = $"GET /v2/health/live, concurrency {high}", Note = "requests/s, no image" });
+        }
+
+        foreach (var concurrency in options.Concurrency)
+        {
+            var before = await ServiceMetrics.ReadAsync(client, options.Model);
+            var cell = await RawHttpLoad.RunAsync(part, host.BaseAddress, request, concurrency, options.WarmupSeconds, options.Seconds);
+            var after = await ServiceMetrics.ReadAsync(client, options.Model);
+            var described = ServiceMetrics.Describe(before, after);
+            report.Add(cell with { Note = string.Join("; ", new[] { described, cell.Note }.Where(s => s.Length > 0)) });
+        }
+    }
+
+    private static void AddTargets(Report report, BenchOptions options, Cell? sequential, Cell? limit)
+    {
+        AddBatchingBound(report);
+        var high = options.Concurrency.Max();
+        var batched = report.Find("3 service", $"concurrency {high}");
+        var delay0 = report.Find("3b service, MaxQueueDelayMs=0", $"concurrency {high}");
+        var unbatched = report.Find("4 service, batching off", $"concurrency {high}");
+        if (limit is not null)
+        {
+            foreach (var cell in new[] { batched, delay0 }.OfType<Cell>())
+            {
+                var ratio = cell.ImagesPerSecond / limit.ImagesPerSecond;
+                report.AddTarget(new TargetCheck(
+                    $"{cell.Part}, concurrency {high} / pipeline limit",
+                    $"{Report.F(cell.ImagesPerSecond, 0)} / {Report.F(limit.ImagesPerSecond, 0)} = {Report.F(100 * ratio, 1)} %",
+                    ">= 85 %",
+                    ratio >= 0.85));
+            }
+        }
+
+        if (unbatched is not null)
+        {
+            foreach (var cell in new[] { batched, delay0 }.OfType<Cell>())
+            {
+                var ratio = cell.ImagesPerSecond / unbatched.ImagesPerSecond;
+                report.AddTarget(new TargetCheck(
+                    $"{cell.Part} / batching off, concurrency {high}",
+                    $"{Report.F(cell.ImagesPerSecond, 0)} / {Report.F(unbatched.ImagesPerSecond, 0)} = {Report.F(ratio, 2)}x",
+                    ">= 1.5x",
+                    ratio >= 1.5));
+            }
+        }
+
+        if (sequential?.Latency is { } reference && options.Concurrency.Contains(1))
+        {
+            foreach (var part in new[] { "3 service", "3b service, MaxQueueDelayMs=0", "4 service, batching off" })
+            {
+                if (report.Find(part, "concurrency 1")?.Latency is { } service)
+                {
+                    var added = service.P50 - reference.P50;
+                    report.AddTarget(new TargetCheck(
+                        $"{part}, concurrency 1: p50 added over decode + preprocess + ORT b1",
+                        $"{Report.F(service.P50, 2)} - {Report.F(reference.P50, 2)} = {Report.F(added, 2)} ms",
+                        "<= 2 ms",
+                        added <= 2));
+                }
+            }
+        }
+    }
+
+    // What batching can give end to end at most on this machine, from CPU time per image: decoding, preprocessing and
+    // HTTP cost the same per image with or without batching; only the ORT part shrinks (Amdahl).
+    private static void AddBatchingBound(Report report)
+    {
+        var decode = report.Find("2 stage", "decode (SafeImageDecoder)")?.Latency?.Mean;
+        var preprocess = report.Find("2 stage", "resize + CHW (ImagePreprocessor)")?.Latency?.Mean;
+        var ortCells = report.Cells.Where(c => c.Part == "1 ORT").ToList();
+        var one = ortCells.FirstOrDefault(c => c.What == "batch 1");
+        var best = ortCells.MaxBy(c => c.ImagesPerSecond);
+        if (decode is null || preprocess is null || one is null || best is null)
+        {
+            return;
+        }
+
+        var floor = report.Cells.FirstOrDefault(c => c.Part == "3 HTTP floor")?.CpuMsPerImage ?? 0;
+        var fixedCost = decode.Value + preprocess.Value + (double.IsNaN(floor) ? 0 : floor);
+        var bound = (fixedCost + one.CpuMsPerImage) / (fixedCost + best.CpuMsPerImage);
+        report.AddNote(
+            $"CPU per image: decode {Report.F(decode, 2)} + resize/CHW {Report.F(preprocess, 2)} + HTTP floor {Report.F(floor, 2)} ms, ORT {Report.F(one.CpuMsPerImage, 2)} ms at batch 1 " +
+            $"vs {Report.F(best.CpuMsPerImage, 2)} ms at {best.What}: when CPU-bound, batching can speed the service up by at most " +
+            $"({Report.F(fixedCost, 2)} + {Report.F(one.CpuMsPerImage, 2)}) / ({Report.F(fixedCost, 2)} + {Report.F(best.CpuMsPerImage, 2)}) = {Report.F(bound, 2)}x.");
+    }
+
+    private static void Describe(Report report, BenchOptions options, AgeModelPackage model, byte[] jpeg, ImageInfoResult info)
+    {
+        var card = model.Card;
+        report.Context.Add(("date (UTC)", DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)));
+        report.Context.Add(("machine", $"{CpuModel()}, {Environment.ProcessorCount} cores ({IsaFlags()}), {RuntimeInformation.OSDescription}"));
+        report.Context.Add(("runtime", $"{RuntimeInformation.FrameworkDescription}, ONNX Runtime {OrtEnv.Instance().GetVersionString()} (CPU EP), workstation GC"));
+        report.Context.Add(("model", $"{model.Name}/{model.Version} from {options.Models}: {model.OnnxBytes / 1e6:F1} MB ONNX, input {model.Spec.Width}x{model.Spec.Height}, " +
+            $"{card.Training?.Architecture} width {card.Training?.Width}"));
+        report.Context.Add(("image", $"{options.Image ?? "generated 200x200 face-like JPEG (quality 85)"}: {info.Width}x{info.Height} {info.Format}, {jpeg.Length} bytes"));
+        report.Context.Add(("timing", $"{options.Seconds} s per cell after {options.WarmupSeconds} s warm-up{(options.Quick ? " (--quick)" : string.Empty)}"));
+        report.Context.Add(("service settings", $"Device=cpu, IntraOpThreads={options.IntraOp} (0 = one per core), MaxBatchSize={options.MaxBatch}, " +
+            $"MaxQueueDelayMs={options.QueueDelayMs}, rate limiting off, in-process host on Kestrel 127.0.0.1, Production environment, console logging at Warning"));
+        report.Context.Add(("HTTP client", "in the same process: raw HTTP/1.1 keep-alive connections (one per concurrent client), request bytes built once"));
+    }
+
+    private static string CpuModel()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+            return line is null ? RuntimeInformation.ProcessArchitecture.ToString() : line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
+        }
+        catch (IOException)
+        {
+            return RuntimeInformation.ProcessArchitecture.ToString();
+        }
+    }
+
+    private static string IsaFlags()
+    {
+        try
+        {
+            var flags = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal))?.Split(' ') ?? [];
+            var interesting = new[] { "avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile", "amx_bf16", "amx_int8" };
+            var present = interesting.Where(flags.Contains).ToList();
+            return (present.Count == 0 ? "no AVX2" : string.Join(" ", present)) + (flags.Contains("amx_tile") ? string.Empty : ", no AMX");
+        }
+        catch (IOException)
+        {
+            return "flags unknown";
+        }
+    }
+}
