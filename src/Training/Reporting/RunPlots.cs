@@ -35,7 +35,7 @@ public static class RunPlots
     /// validation epoch marked. Non-finite values are left out of their curve.
     /// </summary>
     /// <exception cref="ArgumentException">No epochs, or a blank path.</exception>
-    public static void WriteLossCurves(string pngPath, IReadOnlyList<EpochPoint> epochs)
+    public static void WriteLossCurves(string pngPath, IReadOnlyList<EpochPoint> epochs, string validationMetric = "MAE")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(pngPath);
         ArgumentNullException.ThrowIfNull(epochs);
@@ -49,20 +49,20 @@ public static class RunPlots
         var xs = epochs.Select(e => (double)e.Epoch).ToArray();
         AddCurve(plot, xs, epochs.Select(e => e.TrainRegressionLoss).ToArray(), "Train L_R (regression)", RegressionColor, plot.Axes.Left, LinePattern.Solid);
         AddCurve(plot, xs, epochs.Select(e => e.TrainConRLoss).ToArray(), "Train L_ConR", ConRColor, plot.Axes.Left, LinePattern.Solid);
-        var val = AddCurve(plot, xs, epochs.Select(e => e.ValMae).ToArray(), "Validation MAE (right axis)", ValidationColor, plot.Axes.Right, LinePattern.Dashed);
+        var val = AddCurve(plot, xs, epochs.Select(e => e.ValMae).ToArray(), $"Validation {validationMetric} (right axis)", ValidationColor, plot.Axes.Right, LinePattern.Dashed);
 
         var best = epochs.Where(e => double.IsFinite(e.ValMae)).MinBy(e => e.ValMae);
         if (best is not null && val is not null)
         {
             var marker = plot.Add.Marker(best.Epoch, best.ValMae, MarkerShape.FilledDiamond, 14, ValidationColor);
             marker.Axes.YAxis = plot.Axes.Right;
-            marker.LegendText = string.Create(CultureInfo.InvariantCulture, $"Best validation MAE {best.ValMae:0.###} (epoch {best.Epoch})");
+            marker.LegendText = string.Create(CultureInfo.InvariantCulture, $"Best validation {validationMetric} {best.ValMae:0.###} (epoch {best.Epoch})");
         }
 
         plot.Title("Training curves");
         plot.XLabel("Epoch");
         plot.YLabel("Training loss");
-        plot.Axes.Right.Label.Text = "Validation MAE";
+        plot.Axes.Right.Label.Text = $"Validation {validationMetric}";
         plot.Axes.Right.Label.ForeColor = ValidationColor;
         plot.Axes.Bottom.TickGenerator = new NumericAutomatic { IntegerTicksOnly = true };
         ShowLegendBelow(plot);

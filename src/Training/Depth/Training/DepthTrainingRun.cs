@@ -54,7 +54,7 @@ public static class DepthTrainingRun
         Directory.CreateDirectory(run.ReportsDir);
         // The plot's right axis is labelled for age (val MAE); for depth it carries the balanced val RMSE.
         RunPlots.WriteLossCurves(Path.Combine(run.ReportsDir, "loss-curves.png"),
-            state.History.Select(h => new EpochPoint(h.Epoch, h.TrainRegressionLoss, h.TrainConRLoss, h.ValRmse)).ToList());
+            state.History.Select(h => new EpochPoint(h.Epoch, h.TrainRegressionLoss, h.TrainConRLoss, h.ValRmse)).ToList(), "RMSE (m)");
         DepthEvaluation.Run(run, config, data, "val", device, log);
         if (data.Test.Length > 0) DepthEvaluation.Run(run, config, data, "test", device, log);
         log.WriteLine($"Done: {state.CompletedEpochs} epochs in {state.TotalTrainSeconds / 60:F1} min of training; " +
