@@ -150,10 +150,17 @@ internal static class BenchProgram
             }
             else
             {
-                report.AddMemory("process", $"dotnet {apiDll} --urls http://127.0.0.1:PORT --Inference:ModelRepository={options.MemoryModels}");
+                report.AddMemory("process", $"dotnet {apiDll} --urls http://127.0.0.1:PORT --Inference:ModelRepository={options.MemoryModels} --RateLimiting:Enabled=false");
                 report.AddMemory("models", string.Join(", ", Directory.GetDirectories(options.MemoryModels!).Select(d =>
                     $"{Path.GetFileName(d)} ({Directory.GetFiles(d, "model.onnx", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) / 1e6:F1} MB ONNX)")));
-                await MemoryProbe.MeasureAsync(report, apiDll, options.MemoryModels!, jpeg, options.Quick);
+                try
+                {
+                    await MemoryProbe.MeasureAsync(report, apiDll, options.MemoryModels!, jpeg, options.Quick);
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or IOException or HttpRequestException)
+                {
+                    report.AddNote($"Idle memory probe failed: {ex.Message}");
+                }
             }
         }
 

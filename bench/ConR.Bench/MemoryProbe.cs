@@ -26,7 +26,8 @@ internal static class MemoryProbe
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { apiDll, "--urls", url, $"--Inference:ModelRepository={repository}" })
+        // Rate limiting off: the warm-up traffic below would otherwise run into its 429s.
+        foreach (var arg in new[] { apiDll, "--urls", url, $"--Inference:ModelRepository={repository}", "--RateLimiting:Enabled=false" })
         {
             start.ArgumentList.Add(arg);
         }

@@ -20,28 +20,32 @@ internal sealed record Cell(string Part, string What, double ImagesPerSecond, La
     /// <summary>Gets the share of all cores this process used while the cell ran, 0 to 1.</summary>
     public double CpuUse { get; init; } = double.NaN;
 
+    /// <summary>Gets the bytes this whole process allocated on the managed heap per image, in KB.</summary>
+    public double AllocatedKbPerImage { get; init; } = double.NaN;
+
     public Cell WithCpu(CpuSample sample, long images) => this with
     {
         CpuMsPerImage = images > 0 ? sample.CpuSeconds * 1000 / images : double.NaN,
         CpuUse = sample.Utilization,
+        AllocatedKbPerImage = images > 0 ? sample.AllocatedBytes / 1024.0 / images : double.NaN,
     };
 }
 
 /// <summary>Process CPU time and wall time between two points.</summary>
-internal readonly record struct CpuSample(double CpuSeconds, double WallSeconds)
+internal readonly record struct CpuSample(double CpuSeconds, double WallSeconds, long AllocatedBytes)
 {
     public double Utilization => CpuSeconds / WallSeconds / Environment.ProcessorCount;
 
-    public static (TimeSpan Cpu, long Timestamp) Mark()
+    public static (TimeSpan Cpu, long Timestamp, long Allocated) Mark()
     {
         using var process = Process.GetCurrentProcess();
-        return (process.TotalProcessorTime, Stopwatch.GetTimestamp());
+        return (process.TotalProcessorTime, Stopwatch.GetTimestamp(), GC.GetTotalAllocatedBytes(precise: false));
     }
 
-    public static CpuSample Since((TimeSpan Cpu, long Timestamp) mark)
+    public static CpuSample Since((TimeSpan Cpu, long Timestamp, long Allocated) mark)
     {
         var now = Mark();
-        return new CpuSample((now.Cpu - mark.Cpu).TotalSeconds, (double)(now.Timestamp - mark.Timestamp) / Stopwatch.Frequency);
+        return new CpuSample((now.Cpu - mark.Cpu).TotalSeconds, (double)(now.Timestamp - mark.Timestamp) / Stopwatch.Frequency, now.Allocated - mark.Allocated);
     }
 }
 
@@ -90,7 +94,7 @@ internal sealed class Report
         cells.Add(cell);
         var latency = cell.Latency is { Count: > 0 } l ? $"p50 {F(l.P50, 2)} ms, p95 {F(l.P95, 2)} ms" : string.Empty;
         var errors = cell.Errors > 0 ? $", {cell.Errors} errors" : string.Empty;
-        var cpu = double.IsNaN(cell.CpuMsPerImage) ? string.Empty : $", CPU {F(cell.CpuMsPerImage, 2)} ms/image at {F(100 * cell.CpuUse, 0)} % of cores";
+        var cpu = double.IsNaN(cell.CpuMsPerImage) ? string.Empty : $", CPU {F(cell.CpuMsPerImage, 2)} ms/image at {F(100 * cell.CpuUse, 0)} % of cores, {F(cell.AllocatedKbPerImage, 1)} KB allocated/image";
         Console.WriteLine($"  [{cell.Part}] {cell.What}: {F(cell.ImagesPerSecond, 1)} images/s {latency}{errors}{cpu} {cell.Note}".TrimEnd());
     }
 
@@ -120,13 +124,13 @@ internal sealed class Report
         }
 
         md.AppendLine().AppendLine("### Throughput and latency").AppendLine();
-        md.AppendLine("| part | cell | images/s | p50 ms | p95 ms | p99 ms | CPU ms/image | CPU use | timed | errors | note |");
-        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        md.AppendLine("| part | cell | images/s | p50 ms | p95 ms | p99 ms | CPU ms/image | CPU use | KB alloc/image | timed | errors | note |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var c in cells)
         {
             var l = c.Latency;
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {c.Part} | {c.What} | {F(c.ImagesPerSecond, 1)} | {F(l?.P50, 2)} | {F(l?.P95, 2)} | {F(l?.P99, 2)} | {F(c.CpuMsPerImage, 2)} | {(double.IsNaN(c.CpuUse) ? "-" : F(100 * c.CpuUse, 0) + " %")} | {c.Count} | {c.Errors} | {c.Note} |");
+                $"| {c.Part} | {c.What} | {F(c.ImagesPerSecond, 1)} | {F(l?.P50, 2)} | {F(l?.P95, 2)} | {F(l?.P99, 2)} | {F(c.CpuMsPerImage, 2)} | {(double.IsNaN(c.CpuUse) ? "-" : F(100 * c.CpuUse, 0) + " %")} | {F(c.AllocatedKbPerImage, 1)} | {c.Count} | {c.Errors} | {c.Note} |");
         }
 
         if (targets.Count > 0)
