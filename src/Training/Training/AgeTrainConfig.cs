@@ -90,17 +90,9 @@ public sealed record AgeTrainConfig
         Variant = Enum.Parse<ConRVariant>(ConRVariant, ignoreCase: true),
     };
 
-    public ReweightMode ReweightMode() => Reweight.ToLowerInvariant() switch
-    {
-        "none" => Shared.Imbalance.ReweightMode.None,
-        "sqrt_inv" => Shared.Imbalance.ReweightMode.SqrtInv,
-        "inverse" => Shared.Imbalance.ReweightMode.Inverse,
-        _ => throw new ConfigurationException($"--reweight must be none, sqrt_inv or inverse (got '{Reweight}')"),
-    };
+    public ReweightMode ReweightMode() => ImbalanceFlags.ParseReweight(Reweight);
 
-    public LdsOptions? LdsOptions() => Lds
-        ? new LdsOptions(Enum.Parse<LdsKernelKind>(LdsKernel, ignoreCase: true), LdsKernelSize, LdsSigma)
-        : null;
+    public LdsOptions? LdsOptions() => ImbalanceFlags.Lds(Lds, LdsKernel, LdsKernelSize, LdsSigma);
 
     public FdsOptions FdsOptions() => new()
     {

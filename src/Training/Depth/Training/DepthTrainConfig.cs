@@ -121,17 +121,9 @@ public sealed record DepthTrainConfig
         Variant = global::ConR.Training.Losses.ConRVariant.OfficialDepth,
     };
 
-    public ReweightMode ReweightMode() => Reweight.ToLowerInvariant() switch
-    {
-        "none" => Shared.Imbalance.ReweightMode.None,
-        "sqrt_inv" => Shared.Imbalance.ReweightMode.SqrtInv,
-        "inverse" => Shared.Imbalance.ReweightMode.Inverse,
-        _ => throw new ConfigurationException($"--reweight must be none, sqrt_inv or inverse (got '{Reweight}')"),
-    };
+    public ReweightMode ReweightMode() => ImbalanceFlags.ParseReweight(Reweight);
 
-    public LdsOptions? LdsOptions() => Lds
-        ? new LdsOptions(Enum.Parse<LdsKernelKind>(LdsKernel, ignoreCase: true), LdsKernelSize, LdsSigma)
-        : null;
+    public LdsOptions? LdsOptions() => ImbalanceFlags.Lds(Lds, LdsKernel, LdsKernelSize, LdsSigma);
 
     /// <summary>Refuses settings that do not fit together, with a message a user can act on.</summary>
     public void Validate()
