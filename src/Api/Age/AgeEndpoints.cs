@@ -2,7 +2,6 @@ using System.Diagnostics;
 using ConR.Api.Errors;
 using ConR.Api.Hosting;
 using ConR.Api.Imaging;
-using ConR.Api.Inference;
 using ConR.Api.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -72,9 +71,8 @@ internal static class AgeEndpoints
         using var lease = services.Registry.Acquire(services.Options.Value.AgeModel);
         var model = lease.Model;
         var chosenLevel = Levels.Parse(level, model.Profile.Lookup);
-        var layout = model.Profile.Layout;
 
-        using var work = new WorkBatch(1, layout.InputLength, layout.OutputLength, context.RequestAborted);
+        using var work = model.Scheduler.CreateWork(1, context.RequestAborted);
         using (var decoded = await services.Images.ReadAsync(file, "image", context.RequestAborted))
         {
             box?.Crop(decoded);
@@ -102,9 +100,8 @@ internal static class AgeEndpoints
         using var lease = services.Registry.Acquire(services.Options.Value.AgeModel);
         var model = lease.Model;
         var chosenLevel = Levels.Parse(level, model.Profile.Lookup);
-        var layout = model.Profile.Layout;
 
-        using var work = new WorkBatch(files.Count, layout.InputLength, layout.OutputLength, context.RequestAborted);
+        using var work = model.Scheduler.CreateWork(files.Count, context.RequestAborted);
         for (var i = 0; i < files.Count; i++)
         {
             using var decoded = await services.Images.ReadAsync(files[i], $"image[{i}]", context.RequestAborted);

@@ -5,7 +5,6 @@ using ConR.Api.Age;
 using ConR.Api.Errors;
 using ConR.Api.Hosting;
 using ConR.Api.Imaging;
-using ConR.Api.Inference;
 using ConR.Shared.ModelPackage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -68,7 +67,7 @@ internal static class DepthEndpoints
         var layout = model.Profile.Layout;
         int height = (int)layout.OutputItemDims[1], width = (int)layout.OutputItemDims[2];
 
-        using var work = new WorkBatch(1, layout.InputLength, layout.OutputLength, context.RequestAborted);
+        using var work = model.Scheduler.CreateWork(1, context.RequestAborted);
         using (var decoded = await services.Images.ReadAsync(file, "image", context.RequestAborted))
         {
             Preprocessing.Into(decoded, model.Profile.ImageSpec, work.Input(0));

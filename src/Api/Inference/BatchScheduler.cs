@@ -14,8 +14,10 @@ namespace ConR.Api.Inference;
 /// them together, up to <see cref="SchedulerSettings.MaxBatchSize"/> per run, waiting at most
 /// <see cref="SchedulerSettings.MaxQueueDelay"/> after the first one for the batch to fill. The queue is bounded
 /// by a count of waiting images, so a request's images are admitted all or none; beyond the bound, 503.
+/// The worker waits for a fuller batch only while other requests are still preparing their images
+/// (<see cref="CreateWork"/> announces them): a lone request runs at once instead of paying the queue delay.
 /// </summary>
-internal sealed class BatchScheduler : IAsyncDisposable
+internal sealed class BatchScheduler : IAsyncDisposable, IArrivalCounter
 {
     private readonly Channel<WorkItem> queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ModelRunner runner;
@@ -27,7 +29,9 @@ internal sealed class BatchScheduler : IAsyncDisposable
     private readonly float[] inputBuffer;
     private readonly float[] outputBuffer;
     private readonly Task worker;
+    private CancellationTokenSource waitTimer = new();
     private int waiting;
+    private int arriving;
 
     public BatchScheduler(string model, ModelRunner runner, TensorLayout layout, SchedulerSettings settings, ApiMetrics metrics, ILogger logger)
     {
@@ -48,10 +52,28 @@ internal sealed class BatchScheduler : IAsyncDisposable
     /// <summary>Gets the number of images waiting now.</summary>
     public int Waiting => Volatile.Read(ref waiting);
 
+    /// <summary>Gets the number of requests preparing images for this queue now.</summary>
+    public int Arriving => Volatile.Read(ref arriving);
+
+    /// <summary>
+    /// A batch of <paramref name="count"/> images for this model, announced as arriving until it is submitted or
+    /// disposed; create it before decoding so that the worker knows more images are on their way.
+    /// </summary>
+    public WorkBatch CreateWork(int count, CancellationToken cancellationToken)
+    {
+        var work = new WorkBatch(count, layout.InputLength, layout.OutputLength, cancellationToken);
+        work.Announce(this);
+        return work;
+    }
+
+    void IArrivalCounter.Arriving(int delta) => Interlocked.Add(ref arriving, delta);
+
     /// <summary>Queues every image of <paramref name="work"/>; the caller then awaits <see cref="WorkBatch.Completion"/>.</summary>
     /// <exception cref="ApiProblemException">503: the queue cannot take them all.</exception>
     public void Submit(WorkBatch work)
     {
+        // Before queueing: the worker that takes these images must not wait for this very request.
+        work.Withdraw();
         if (Interlocked.Add(ref waiting, work.Count) > settings.MaxQueueLength)
         {
             Interlocked.Add(ref waiting, -work.Count);
@@ -77,6 +99,7 @@ internal sealed class BatchScheduler : IAsyncDisposable
     {
         queue.Writer.TryComplete();
         await worker.ConfigureAwait(false);
+        waitTimer.Dispose();
         ArrayPool<float>.Shared.Return(inputBuffer);
         ArrayPool<float>.Shared.Return(outputBuffer);
     }
@@ -95,7 +118,8 @@ internal sealed class BatchScheduler : IAsyncDisposable
         }
     }
 
-    // Takes what is queued; if the batch is not full, waits for more until the first image has waited MaxQueueDelay.
+    // Takes what is queued; if the batch is not full and other requests are still preparing images, waits for more
+    // until the first image has waited MaxQueueDelay.
     private async Task CollectAsync(List<WorkItem> batch)
     {
         var deadline = 0L;
@@ -119,15 +143,22 @@ internal sealed class BatchScheduler : IAsyncDisposable
             }
 
             var remaining = deadline - Stopwatch.GetTimestamp();
-            if (batch.Count == 0 || batch.Count >= settings.MaxBatchSize || remaining <= 0)
+            if (batch.Count == 0 || batch.Count >= settings.MaxBatchSize || remaining <= 0 || Arriving == 0)
             {
                 return;
             }
 
-            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency));
+            // One timer for every wait: a fresh CancellationTokenSource per wait cost an allocation and a timer.
+            if (!waitTimer.TryReset())
+            {
+                waitTimer.Dispose();
+                waitTimer = new CancellationTokenSource();
+            }
+
+            waitTimer.CancelAfter(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency));
             try
             {
-                if (!await queue.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false))
+                if (!await queue.Reader.WaitToReadAsync(waitTimer.Token).ConfigureAwait(false))
                 {
                     return;
                 }

@@ -16,6 +16,7 @@ internal sealed class WorkBatch : IDisposable
     private int remaining;
     private Exception? firstError;
     private bool submitted;
+    private IArrivalCounter? announcedTo;
 
     public WorkBatch(int count, int inputLength, int outputLength, CancellationToken cancellationToken)
     {
@@ -59,6 +60,19 @@ internal sealed class WorkBatch : IDisposable
 
     internal Memory<float> OutputMemory(int index) => outputs[index].AsMemory(0, OutputLength);
 
+    /// <summary>
+    /// Tells <paramref name="counter"/> that this batch is being prepared and will be submitted soon, so the worker
+    /// knows whether waiting for a fuller batch can pay off; <see cref="Withdraw"/> takes it back.
+    /// </summary>
+    internal void Announce(IArrivalCounter counter)
+    {
+        counter.Arriving(1);
+        announcedTo = counter;
+    }
+
+    /// <summary>Ends the announcement, once: at submission, or at disposal when the request failed before it.</summary>
+    internal void Withdraw() => Interlocked.Exchange(ref announcedTo, null)?.Arriving(-1);
+
     internal void MarkSubmitted(long timestamp)
     {
         submitted = true;
@@ -90,6 +104,8 @@ internal sealed class WorkBatch : IDisposable
 
     public void Dispose()
     {
+        Withdraw();
+
         // A submitted batch whose worker has not finished still has its buffers in use; leaking them to the GC is
         // safe, returning them is not. Callers await Completion first, so this only happens on a bug.
         if (submitted && !completion.Task.IsCompleted)
@@ -104,6 +120,12 @@ internal sealed class WorkBatch : IDisposable
             ArrayPool<float>.Shared.Return(outputs[i]);
         }
     }
+}
+
+/// <summary>Counts requests that are preparing work for a queue (decoding, preprocessing) and will submit soon.</summary>
+internal interface IArrivalCounter
+{
+    void Arriving(int delta);
 }
 
 /// <summary>One image of a <see cref="WorkBatch"/> in a model's queue.</summary>

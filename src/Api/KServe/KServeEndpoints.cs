@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using ConR.Api.Errors;
@@ -64,6 +65,31 @@ internal static class KServeEndpoints
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+
+        // The versioned forms of the same three calls: only the version being served answers, others are 404.
+        var versioned = models.MapGroup("/{name}/versions/{version}");
+        versioned.MapGet(string.Empty, VersionMetadata)
+            .WithName("V2ModelVersionMetadata")
+            .WithSummary("Model metadata of one version")
+            .WithDescription("As GET /v2/models/{name}, for the version being served; any other version is 404.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        versioned.MapGet("/ready", VersionReady)
+            .WithName("V2ModelVersionReady")
+            .WithSummary("Model readiness of one version")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        versioned.MapPost("/infer", VersionInfer)
+            .WithName("V2VersionInfer")
+            .WithSummary("Run one version of the model on a raw tensor")
+            .WithDescription("As POST /v2/models/{name}/infer, for the version being served; any other version is 404.")
+            .WithRequestBodyLimit(BodyLimit.InferJson)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
         return group;
     }
 
@@ -99,16 +125,17 @@ internal static class KServeEndpoints
     internal static Ok<ModelMetadata> Metadata(string name, ModelRegistry registry)
     {
         using var lease = registry.Acquire(name);
-        var model = lease.Model;
-        var card = model.Profile.Card;
-        var layout = model.Profile.Layout;
-        var batch = model.Profile.DynamicBatch ? -1 : 1;
-        return TypedResults.Ok(new ModelMetadata(
-            name,
-            [model.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-            Platform,
-            [new TensorMetadata(card.Input.Name, Fp32, [batch, .. layout.InputItemDims])],
-            [new TensorMetadata(layout.OutputName, Fp32, [batch, .. layout.OutputItemDims])]));
+        return TypedResults.Ok(Describe(lease.Model));
+    }
+
+    /// <summary>Model metadata of one version.</summary>
+    /// <param name="name">The model name.</param>
+    /// <param name="version">The version (the one being served).</param>
+    /// <param name="registry">The model registry.</param>
+    internal static Ok<ModelMetadata> VersionMetadata(string name, string version, ModelRegistry registry)
+    {
+        using var lease = AcquireVersion(registry, name, version);
+        return TypedResults.Ok(Describe(lease.Model));
     }
 
     /// <summary>Model readiness.</summary>
@@ -120,19 +147,43 @@ internal static class KServeEndpoints
         return TypedResults.Ok(new ModelReadyResponse(name, true));
     }
 
+    /// <summary>Model readiness of one version.</summary>
+    /// <param name="name">The model name.</param>
+    /// <param name="version">The version (the one being served).</param>
+    /// <param name="registry">The model registry.</param>
+    internal static Ok<ModelReadyResponse> VersionReady(string name, string version, ModelRegistry registry)
+    {
+        using var lease = AcquireVersion(registry, name, version);
+        return TypedResults.Ok(new ModelReadyResponse(name, true));
+    }
+
+    /// <summary>Runs one version of the model on a raw input tensor.</summary>
+    /// <param name="name">The model name.</param>
+    /// <param name="version">The version (the one being served).</param>
+    /// <param name="request">The inference request.</param>
+    /// <param name="registry">The model registry.</param>
+    /// <param name="context">The request.</param>
+    internal static Task<Results<Ok<InferResponse>, ProblemHttpResult>> VersionInfer(string name, string version, InferRequest request, ModelRegistry registry, HttpContext context) =>
+        RunAsync(AcquireVersion(registry, name, version), request, context);
+
     /// <summary>Runs the model on a raw input tensor.</summary>
     /// <param name="name">The model name.</param>
     /// <param name="request">The inference request.</param>
     /// <param name="registry">The model registry.</param>
     /// <param name="context">The request.</param>
-    internal static async Task<Results<Ok<InferResponse>, ProblemHttpResult>> Infer(string name, InferRequest request, ModelRegistry registry, HttpContext context)
+    internal static Task<Results<Ok<InferResponse>, ProblemHttpResult>> Infer(string name, InferRequest request, ModelRegistry registry, HttpContext context) =>
+        RunAsync(registry.Acquire(name), request, context);
+
+    // Owns the lease: it is released when the run is answered.
+    private static async Task<Results<Ok<InferResponse>, ProblemHttpResult>> RunAsync(ModelLease acquired, InferRequest request, HttpContext context)
     {
-        using var lease = registry.Acquire(name);
+        using var lease = acquired;
         var model = lease.Model;
+        var name = model.Name;
         var layout = model.Profile.Layout;
         var n = CheckInput(request, model);
 
-        using var work = new WorkBatch(n, layout.InputLength, layout.OutputLength, context.RequestAborted);
+        using var work = model.Scheduler.CreateWork(n, context.RequestAborted);
         TensorData.Fill(request.Inputs![0].Data, work);
         model.Scheduler.Submit(work);
         await work.Completion;
@@ -145,12 +196,39 @@ internal static class KServeEndpoints
 
         return TypedResults.Ok(new InferResponse(
             name,
-            model.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            model.Version.ToString(CultureInfo.InvariantCulture),
             request.Id,
             [new InferOutput(layout.OutputName, Fp32, layout.OutputShape(n), data)]));
     }
 
     // The batch size N, after checking everything the protocol lets a client get wrong.
+    private static ModelMetadata Describe(LoadedModel model)
+    {
+        var card = model.Profile.Card;
+        var layout = model.Profile.Layout;
+        var batch = model.Profile.DynamicBatch ? -1 : 1;
+        return new ModelMetadata(
+            model.Name,
+            [model.Version.ToString(CultureInfo.InvariantCulture)],
+            Platform,
+            [new TensorMetadata(card.Input.Name, Fp32, [batch, .. layout.InputItemDims])],
+            [new TensorMetadata(layout.OutputName, Fp32, [batch, .. layout.OutputItemDims])]);
+    }
+
+    // One version is served per model (the registry swaps versions); asking for another is a 404, as in KServe.
+    private static ModelLease AcquireVersion(ModelRegistry registry, string name, string version)
+    {
+        var lease = registry.Acquire(name);
+        var served = lease.Model.Version;
+        if (int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var asked) && asked == served)
+        {
+            return lease;
+        }
+
+        lease.Dispose();
+        throw Problems.NotFound($"Model '{name}' version '{version}' is not served; version {served} is (POST /v1/models/{name}/load?version=N serves another).");
+    }
+
     private static int CheckInput(InferRequest request, LoadedModel model)
     {
         var layout = model.Profile.Layout;

@@ -34,7 +34,10 @@ internal sealed class InferenceOptions
     [Range(1, 256)]
     public int MaxBatchSize { get; set; } = 16;
 
-    /// <summary>How long the first queued image waits for others to fill its batch.</summary>
+    /// <summary>
+    /// How long the first queued image may wait for others to fill its batch; it waits only while other requests
+    /// are still preparing their images, so a lone request never pays it.
+    /// </summary>
     /// <value>The default is 2 ms; 0 takes whatever is queued when the worker is free.</value>
     [Range(0, 1000)]
     public int MaxQueueDelayMs { get; set; } = 2;

@@ -115,6 +115,43 @@ public sealed class KServeEndpointsTests
         await (await client.PostAsJsonAsync("/v2/models/nope/infer", InferBody("image", "FP32", [1, 3, 16, 16], Enumerable.Repeat(0f, 768)))).ProblemAsync(404);
     }
 
+    [Fact]
+    public async Task VersionRoutes_AnswerForTheServedVersion()
+    {
+        await using var app = new ApiApplication();
+        using var client = await app.StartReadyAsync();
+        var body = InferBody("image", "FP32", [1, 3, 16, 16], Enumerable.Repeat(0.3f, 768));
+
+        var metadata = await (await client.GetAsync("/v2/models/age/versions/1")).OkAsync<ModelMetadata>();
+        var ready = await (await client.GetAsync("/v2/models/age/versions/1/ready")).OkAsync<ModelReadyResponse>();
+        var versioned = await (await client.PostAsJsonAsync("/v2/models/age/versions/1/infer", body)).Content.ReadFromJsonAsync<JsonObject>();
+        var plain = await (await client.PostAsJsonAsync("/v2/models/age/infer", body)).Content.ReadFromJsonAsync<JsonObject>();
+
+        Assert.Equal(["1"], metadata.Versions);
+        Assert.Equal(new ModelReadyResponse("age", true), ready);
+        Assert.Equal("1", (string?)versioned!["model_version"]);
+        Assert.Equal(plain!["outputs"]![0]!["data"]!.ToJsonString(), versioned["outputs"]![0]!["data"]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("2")]
+    [InlineData("latest")]
+    [InlineData("-1")]
+    public async Task VersionRoutes_OtherVersion_Answers404AndNamesTheServedOne(string version)
+    {
+        await using var app = new ApiApplication();
+        using var client = await app.StartReadyAsync();
+
+        var metadata = await (await client.GetAsync($"/v2/models/age/versions/{version}")).ProblemAsync(404);
+        await (await client.GetAsync($"/v2/models/age/versions/{version}/ready")).ProblemAsync(404);
+        await (await client.PostAsJsonAsync($"/v2/models/age/versions/{version}/infer", InferBody("image", "FP32", [1, 3, 16, 16], Enumerable.Repeat(0f, 768)))).ProblemAsync(404);
+
+        Assert.Contains("version 1 is", metadata.Detail, StringComparison.Ordinal);
+
+        // The refused calls released their leases: the served version still answers.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v2/models/age/versions/1/ready")).StatusCode);
+    }
+
     private static JsonObject InferBody(string name, string datatype, long[] shape, IEnumerable<float>? data) => new()
     {
         ["id"] = "test-1",

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using ConR.Api.Errors;
-using ConR.Api.Inference;
 using ConR.Api.Metrics;
 using ConR.Api.Models;
 using ConR.Api.Onnx;
@@ -83,7 +82,7 @@ public sealed class ModelRegistryTests
         Assert.Equal(2, registry.Acquire("age").Model.Version);
 
         // The lease still runs on version 1.
-        using (var work = new WorkBatch(1, lease.Model.Profile.Layout.InputLength, 1, CancellationToken.None))
+        using (var work = lease.Model.Scheduler.CreateWork(1, CancellationToken.None))
         {
             lease.Model.Scheduler.Submit(work);
             await work.Completion;
@@ -185,8 +184,7 @@ public sealed class ModelRegistryTests
     private static async Task<(int Version, float Output)> InferAsync(ModelRegistry registry, string name)
     {
         using var lease = registry.Acquire(name);
-        var layout = lease.Model.Profile.Layout;
-        using var work = new WorkBatch(1, layout.InputLength, layout.OutputLength, CancellationToken.None);
+        using var work = lease.Model.Scheduler.CreateWork(1, CancellationToken.None);
         work.Input(0).Fill(0.25f);
         lease.Model.Scheduler.Submit(work);
         await work.Completion;
