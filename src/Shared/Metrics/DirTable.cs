@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace ConR.Shared.Metrics;
 
 /// <summary>DIR evaluation table: overall and per-shot error summaries. Serialises as an object with four <see cref="ErrorSummary"/> members.</summary>
@@ -14,24 +11,8 @@ public sealed record DirTable(ErrorSummary All, ErrorSummary Many, ErrorSummary 
     /// A Markdown table under a <c>###</c> heading: rows All/Many/Median/Few, columns n, MAE, MSE,
     /// GM with 2 decimals; an empty group shows "-".
     /// </summary>
-    public string ToMarkdown(string title)
-    {
-        var text = new StringBuilder();
-        text.Append("### ").Append(title).Append('\n').Append('\n');
-        text.Append("| Shot | n | MAE | MSE | GM |\n");
-        text.Append("|---|---:|---:|---:|---:|\n");
-        AppendRow(text, "All", All);
-        AppendRow(text, "Many", Many);
-        AppendRow(text, "Median", Median);
-        AppendRow(text, "Few", Few);
-        return text.ToString();
-    }
+    public string ToMarkdown(string title) =>
+        ShotTableMarkdown.Write(title, "n", ["MAE", "MSE", "GM"], 2, [Row("All", All), Row("Many", Many), Row("Median", Median), Row("Few", Few)]);
 
-    private static void AppendRow(StringBuilder text, string name, ErrorSummary summary)
-    {
-        text.Append(CultureInfo.InvariantCulture, $"| {name} | {summary.Count} | {Format(summary.Mae)} | {Format(summary.Mse)} | {Format(summary.Gm)} |\n");
-    }
-
-    private static string Format(double value) =>
-        double.IsFinite(value) ? value.ToString("F2", CultureInfo.InvariantCulture) : "-";
+    private static (string, long, double[]) Row(string shot, ErrorSummary s) => (shot, s.Count, [s.Mae, s.Mse, s.Gm]);
 }

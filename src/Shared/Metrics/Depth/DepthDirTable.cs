@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace ConR.Shared.Metrics.Depth;
 
 /// <summary>NYUD2-DIR evaluation table: overall and per-shot pixel metrics.</summary>
@@ -14,26 +11,14 @@ public sealed record DepthDirTable(DepthErrorSummary All, DepthErrorSummary Many
     /// A Markdown table under a <c>###</c> heading: rows All/Many/Median/Few, columns pixels, RMSE, MAE, AbsRel,
     /// log10, δ1, δ2, δ3 with 3 decimals; an empty group shows "-".
     /// </summary>
-    public string ToMarkdown(string title)
-    {
-        var text = new StringBuilder();
-        text.Append("### ").Append(title).Append('\n').Append('\n');
-        text.Append("| Shot | Pixels | RMSE | MAE | AbsRel | log10 | δ1 | δ2 | δ3 |\n");
-        text.Append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        AppendRow(text, "All", All);
-        AppendRow(text, "Many", Many);
-        AppendRow(text, "Median", Median);
-        AppendRow(text, "Few", Few);
-        return text.ToString();
-    }
+    public string ToMarkdown(string title) =>
+        ShotTableMarkdown.Write(
+            title,
+            "Pixels",
+            ["RMSE", "MAE", "AbsRel", "log10", "δ1", "δ2", "δ3"],
+            3,
+            [Row("All", All), Row("Many", Many), Row("Median", Median), Row("Few", Few)]);
 
-    private static void AppendRow(StringBuilder text, string name, DepthErrorSummary s)
-    {
-        text.Append(
-            CultureInfo.InvariantCulture,
-            $"| {name} | {s.Pixels} | {Format(s.Rmse)} | {Format(s.Mae)} | {Format(s.AbsRel)} | {Format(s.Log10)} | {Format(s.Delta1)} | {Format(s.Delta2)} | {Format(s.Delta3)} |\n");
-    }
-
-    private static string Format(double value) =>
-        double.IsFinite(value) ? value.ToString("F3", CultureInfo.InvariantCulture) : "-";
+    private static (string, long, double[]) Row(string shot, DepthErrorSummary s) =>
+        (shot, s.Pixels, [s.Rmse, s.Mae, s.AbsRel, s.Log10, s.Delta1, s.Delta2, s.Delta3]);
 }

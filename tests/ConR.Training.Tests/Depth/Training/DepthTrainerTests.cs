@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace ConR.Training.Tests.Depth.Training;
 
 /// <summary>The depth trainer on tiny generated scenes: resume, divergence, model selection, every loss, and the CLI.</summary>
-[Collection(DepthTorchRuns.Name)]
+[Collection(SeededTorchRuns.Name)]
 public sealed class DepthTrainerTests
 {
     [Fact]
@@ -184,11 +184,4 @@ public sealed class DepthTrainerTests
             return ConRTrainCli.Build().Parse(args.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Invoke();
         }
     }
-}
-
-/// <summary>Depth training tests seed torch's global generator: they run one at a time.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class DepthTorchRuns
-{
-    public const string Name = "Depth torch runs";
 }
