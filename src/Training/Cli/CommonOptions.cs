@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ConR.Training.Training;
 
 namespace ConR.Training.Cli;
 
@@ -9,4 +10,12 @@ internal static class CommonOptions
         Description = "auto | cpu | cuda (cuda needs the build switch -p:TorchDevice=cuda)",
         DefaultValueFactory = _ => "auto",
     };
+
+    // Options that only mean something under a switch are refused without it, rather than silently ignored.
+    public static void RequireGate(ParseResult parse, Option<bool> gate, params Option[] dependents)
+    {
+        var given = dependents.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+        if (!parse.GetValue(gate) && given.Count > 0)
+            throw new ConfigurationException($"{string.Join(", ", given)} only apply with {gate.Name}");
+    }
 }

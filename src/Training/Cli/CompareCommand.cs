@@ -32,7 +32,7 @@ internal static class CompareCommand
             task, methods, both, seeds, output, device,
         };
         foreach (var option in options.All) command.Add(option);
-        command.SetAction(parse => CommandRunner.Run(() =>
+        command.SetAction(parse => CommandRunner.RunInterruptible(cancellation =>
         {
             if (parse.GetValue(task) != "age") throw new ConfigurationException($"--task {parse.GetValue(task)}: the comparison harness runs age tasks only");
             var given = options.Switches.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
@@ -40,18 +40,8 @@ internal static class CompareCommand
                 throw new ConfigurationException($"{string.Join(", ", given)}: compare sets the methods and seeds per run; use --methods, --with-and-without-conr and --seeds");
             var methodList = ComparisonMethod.ParseList(parse.GetValue(methods)!);
             var common = options.Build(parse);
-            using var interrupt = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; interrupt.Cancel(); };
-            Console.CancelKeyPress += onCancel;
-            try
-            {
-                return Comparison.Execute(common, methodList, parse.GetValue(both), parse.GetValue(seeds), parse.GetValue(output)!,
-                    parse.GetValue(device)!, Console.Out, interrupt.Token);
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            return Comparison.Execute(common, methodList, parse.GetValue(both), parse.GetValue(seeds), parse.GetValue(output)!,
+                parse.GetValue(device)!, Console.Out, cancellation);
         }));
         return command;
     }

@@ -30,9 +30,9 @@ internal static class RetrainRegressorCommand
         foreach (var option in overrides) command.Add(option);
         command.SetAction(parse => CommandRunner.Run(() =>
         {
-            TrainAgeCommand.RequireGate(parse, options.Lds, options.LdsKernel, options.LdsKs, options.LdsSigma);
-            TrainAgeCommand.RequireGate(parse, options.Bmse, options.BmseImp, options.BmseSigma, options.BmseLearnSigma, options.BmseSigmaLr, options.GaiComponents);
-            TrainAgeCommand.RequireGate(parse, options.BmseLearnSigma, options.BmseSigmaLr);
+            CommonOptions.RequireGate(parse, options.Lds, options.LdsKernel, options.LdsKs, options.LdsSigma);
+            CommonOptions.RequireGate(parse, options.Bmse, options.BmseImp, options.BmseSigma, options.BmseLearnSigma, options.BmseSigmaLr, options.GaiComponents);
+            CommonOptions.RequireGate(parse, options.BmseLearnSigma, options.BmseSigmaLr);
             var baseRun = new RunDirectory(parse.GetValue(from)!);
             if (!baseRun.HasConfig) throw new ConfigurationException($"--from: {baseRun.Root} is not a run folder ({baseRun.ConfigPath} is missing)");
             var baseConfig = RunDirectory.ReadJson<AgeTrainConfig>(baseRun.ConfigPath);

@@ -19,31 +19,13 @@ internal static class TrainAgeCommand
         command.Add(device);
         command.Add(output);
         command.Add(resume);
-        command.SetAction(parse => CommandRunner.Run(() =>
+        command.SetAction(parse => CommandRunner.RunInterruptible(cancellation =>
         {
             options.CheckGates(parse);
             var config = options.Build(parse);
-            using var interrupt = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; interrupt.Cancel(); };
-            Console.CancelKeyPress += onCancel;
-            try
-            {
-                return AgeTrainingRun.Execute(config, parse.GetValue(output)!, parse.GetValue(resume), parse.GetValue(device)!, Console.Out, interrupt.Token);
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            return AgeTrainingRun.Execute(config, parse.GetValue(output)!, parse.GetValue(resume), parse.GetValue(device)!, Console.Out, cancellation);
         }));
         return command;
-    }
-
-    // Options that only mean something under a switch are refused without it, rather than silently ignored.
-    internal static void RequireGate(ParseResult parse, Option<bool> gate, params Option[] dependents)
-    {
-        var given = dependents.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
-        if (!parse.GetValue(gate) && given.Count > 0)
-            throw new ConfigurationException($"{string.Join(", ", given)} only apply with {gate.Name}");
     }
 }
 
@@ -120,12 +102,12 @@ internal sealed class AgeTrainOptions
 
     public void CheckGates(ParseResult parse)
     {
-        TrainAgeCommand.RequireGate(parse, ConR, Window, Beta, Tau, Pushing, Variant);
-        TrainAgeCommand.RequireGate(parse, Lds, LdsKernel, LdsKs, LdsSigma);
-        TrainAgeCommand.RequireGate(parse, Fds, FdsKernel, FdsKs, FdsSigma, StartUpdate, StartSmooth, BucketStart, BucketNum, FdsMomentum, FdsClamp);
-        TrainAgeCommand.RequireGate(parse, Bmse, BmseImp, BmseSigma, BmseLearnSigma, BmseSigmaLr, GaiComponents);
-        TrainAgeCommand.RequireGate(parse, BmseLearnSigma, BmseSigmaLr);
-        TrainAgeCommand.RequireGate(parse, RankSim, RankSimGamma, RankSimLambda);
+        CommonOptions.RequireGate(parse, ConR, Window, Beta, Tau, Pushing, Variant);
+        CommonOptions.RequireGate(parse, Lds, LdsKernel, LdsKs, LdsSigma);
+        CommonOptions.RequireGate(parse, Fds, FdsKernel, FdsKs, FdsSigma, StartUpdate, StartSmooth, BucketStart, BucketNum, FdsMomentum, FdsClamp);
+        CommonOptions.RequireGate(parse, Bmse, BmseImp, BmseSigma, BmseLearnSigma, BmseSigmaLr, GaiComponents);
+        CommonOptions.RequireGate(parse, BmseLearnSigma, BmseSigmaLr);
+        CommonOptions.RequireGate(parse, RankSim, RankSimGamma, RankSimLambda);
     }
 
     /// <summary>The run configuration the flags describe (not yet validated).</summary>

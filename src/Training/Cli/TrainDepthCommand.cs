@@ -55,10 +55,10 @@ internal static class TrainDepthCommand
             reweight, lds, ldsKernel, ldsKs, ldsSigma, loss, bniSigma, arch, width, imgSize, outputFraction, scale, noAugment,
             epochs, batchSize, lr, schedule, seed, workers, precision, explode, device, output, resume,
         };
-        command.SetAction(parse => CommandRunner.Run(() =>
+        command.SetAction(parse => CommandRunner.RunInterruptible(cancellation =>
         {
-            RequireGate(parse, conr, window, beta, tau, pushing, variant, densePool);
-            RequireGate(parse, lds, ldsKernel, ldsKs, ldsSigma);
+            CommonOptions.RequireGate(parse, conr, window, beta, tau, pushing, variant, densePool);
+            CommonOptions.RequireGate(parse, lds, ldsKernel, ldsKs, ldsSigma);
             (int W, int H) size;
             try
             {
@@ -109,25 +109,8 @@ internal static class TrainDepthCommand
                 Precision = parse.GetValue(precision)!,
                 ExplodeFactor = parse.GetValue(explode),
             };
-            using var interrupt = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; interrupt.Cancel(); };
-            Console.CancelKeyPress += onCancel;
-            try
-            {
-                return DepthTrainingRun.Execute(config, parse.GetValue(output)!, parse.GetValue(resume), parse.GetValue(device)!, Console.Out, interrupt.Token);
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            return DepthTrainingRun.Execute(config, parse.GetValue(output)!, parse.GetValue(resume), parse.GetValue(device)!, Console.Out, cancellation);
         }));
         return command;
-    }
-
-    private static void RequireGate(ParseResult parse, Option<bool> gate, params Option[] dependents)
-    {
-        var given = dependents.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
-        if (!parse.GetValue(gate) && given.Count > 0)
-            throw new ConfigurationException($"{string.Join(", ", given)} only apply with {gate.Name}");
     }
 }
