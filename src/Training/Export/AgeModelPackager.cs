@@ -14,6 +14,8 @@ namespace ConR.Training.Export;
 /// <summary>
 /// Turns an age run into a served package: the ONNX graph of its best-on-val model and a model card with the DIR
 /// tables, the per-range error on val, and Mondrian split-conformal intervals fitted on val and checked on test.
+/// With <see cref="OnnxWeightStorage.Float16"/> the model is first rounded to the stored weights, so the card's metrics
+/// and intervals are those of the shipped graph.
 /// </summary>
 public static class AgeModelPackager
 {
@@ -21,7 +23,8 @@ public static class AgeModelPackager
     public const double TargetLevel = 0.9, OverallTolerance = 0.02, MinRangeCoverage = 0.85;
     public const int MinRangeCount = 30;
 
-    public static string Export(string runDir, ModelRepository repository, string name, int? version, Device device, TextWriter log)
+    public static string Export(string runDir, ModelRepository repository, string name, int? version, Device device, TextWriter log,
+        OnnxWeightStorage weights = OnnxWeightStorage.Float32)
     {
         var run = new RunDirectory(runDir);
         if (!run.HasConfig) throw new ConfigurationException($"{run.Root} is not a run folder ({run.ConfigPath} is missing)");
@@ -42,6 +45,9 @@ public static class AgeModelPackager
         }
         model.to(device);
         model.eval();
+        AgeOnnxExport.RoundToStoredWeights(model, weights);
+        if (weights == OnnxWeightStorage.Float16)
+            log.WriteLine("Weights: rounded to float16 as model.onnx stores them; the metrics and calibration are measured with the rounded model.");
 
         var data = AgeData.Load(config, log);
         if (data.Val.Length == 0 || data.Test.Length == 0) throw new ConfigurationException("calibration needs both val and test rows in the CSV");
@@ -59,7 +65,7 @@ public static class AgeModelPackager
                       $"{LowestCoverage(coverage, levelKey):P1} (target >= 85%)";
         log.WriteLine($"Calibration: {table.Ranges.Count} prediction ranges; {note}; target {(met ? "met" : "NOT met")}.");
 
-        var onnx = AgeOnnxExport.ToOnnx(model);
+        var onnx = AgeOnnxExport.ToOnnx(model, weights);
         var shots = new ShotThresholds();
         var card = new ModelCard(
             ModelCard.CurrentSchemaVersion, name, targetVersion, ModelTasks.Age, ModelTasks.Years,

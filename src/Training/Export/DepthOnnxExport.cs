@@ -10,16 +10,26 @@ namespace ConR.Training.Export;
 /// Exports a <see cref="DepthNet"/> to ONNX: input <c>image</c> float32 [N, 3, H, W] (RGB, (x/255 − ImageNet mean) /
 /// ImageNet std), output <c>depth</c> float32 [N, 1, h, w] in metres, N dynamic. Eval mode, batch norms folded into the
 /// convolutions, opset 17. The decoder's upsamplings are ONNX Resize (linear, half_pixel) to the fixed stage sizes of
-/// the spec's input, which is PyTorch's bilinear interpolate with align_corners false.
+/// the spec's input, which is PyTorch's bilinear interpolate with align_corners false. Conv weights are stored as
+/// <see cref="OnnxWeightStorage"/> says.
 /// </summary>
 public static class DepthOnnxExport
 {
     public const string InputName = "image";
     public const string OutputName = "depth";
 
-    public static byte[] ToOnnx(DepthNet model) => ToModel(model).ToByteArray();
+    public static byte[] ToOnnx(DepthNet model, OnnxWeightStorage weights = OnnxWeightStorage.Float32) => ToModel(model, weights).ToByteArray();
 
-    public static ModelProto ToModel(DepthNet model)
+    public static ModelProto ToModel(DepthNet model, OnnxWeightStorage weights = OnnxWeightStorage.Float32) => Build(model, weights, roundModel: false);
+
+    /// <summary>As <see cref="AgeOnnxExport.RoundToStoredWeights"/>: the model then computes what the graph stores.</summary>
+    public static void RoundToStoredWeights(DepthNet model, OnnxWeightStorage weights)
+    {
+        if (weights != OnnxWeightStorage.Float32)
+            Build(model, weights, roundModel: true);
+    }
+
+    private static ModelProto Build(DepthNet model, OnnxWeightStorage weights, bool roundModel)
     {
         ArgumentNullException.ThrowIfNull(model);
         var spec = model.Spec;
@@ -27,16 +37,16 @@ public static class DepthOnnxExport
         var batch = OnnxDim.Symbolic(AgeOnnxExport.BatchDimension);
         string image = builder.AddInput(InputName, batch, OnnxDim.Fixed(3), OnnxDim.Fixed(spec.ImageHeight), OnnxDim.Fixed(spec.ImageWidth));
         var sizes = model.StageSizes();
-        var exporter = new ModuleOnnxExporter(builder);
+        var exporter = new ModuleOnnxExporter(builder, weights, roundModel);
         exporter.Register<DepthNet>((e, m, x) => EmitDepthNet(e, m, x, sizes));
         string depth = exporter.Emit(model, image);
         builder.AddOutput(depth, OutputName, batch, OnnxDim.Fixed(1), OnnxDim.Fixed(spec.OutputHeight), OnnxDim.Fixed(spec.OutputWidth));
         return builder.BuildModel(AgeOnnxExport.Producer, typeof(DepthOnnxExport).Assembly.GetName().Version?.ToString() ?? "0",
-            "ConR depth encoder-decoder (eval mode, batch norm folded), output in metres", Metadata(spec));
+            "ConR depth encoder-decoder (eval mode, batch norm folded), output in metres", Metadata(spec, weights));
     }
 
     /// <summary>The metadata_props written into the model.</summary>
-    public static IReadOnlyList<KeyValuePair<string, string>> Metadata(DepthModelSpec spec)
+    public static IReadOnlyList<KeyValuePair<string, string>> Metadata(DepthModelSpec spec, OnnxWeightStorage weights = OnnxWeightStorage.Float32)
     {
         ArgumentNullException.ThrowIfNull(spec);
         static string Join(IEnumerable<float> values) => string.Join(",", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
@@ -56,6 +66,7 @@ public static class DepthOnnxExport
             new("input_std", Join(DepthAugmenter.ImageNetStd)),
             new("output_unit", "metres"),
             new("output_activation", "softplus"),
+            new("weight_storage", OnnxWeightStorageNames.ElementType(weights)),
         ];
     }
 

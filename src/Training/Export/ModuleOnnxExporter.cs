@@ -28,15 +28,21 @@ public delegate string OnnxModuleEmitter<in TModule>(ModuleOnnxExporter exporter
 /// statistics: <c>W' = W * g</c>, <c>b' = (b - mean) * g + beta</c>, <c>g = gamma / sqrt(var + eps)</c>, computed in
 /// double precision. The export is always eval-mode, whatever the modules' training flag.</para>
 /// <para>Names: values and initializers carry the module path (<c>encoder.layer1.block0.conv1.weight</c>).</para>
+/// <para>Conv and Linear weights (after folding) are stored as <see cref="Weights"/> says; with
+/// <see cref="OnnxWeightStorage.Float16"/> each is rounded to float16 and cast back to float32 in the graph. With
+/// <see cref="RoundsModules"/> the rounded weights are also written back into the modules, unfolded
+/// (<c>W = round(W * g) / g</c>), so TorchSharp then computes what the graph stores.</para>
 /// </remarks>
 public sealed class ModuleOnnxExporter
 {
     private readonly Dictionary<Type, Func<ModuleOnnxExporter, Module, string, string>> emitters = [];
     private readonly List<string> scope = [];
 
-    public ModuleOnnxExporter(OnnxGraphBuilder builder)
+    public ModuleOnnxExporter(OnnxGraphBuilder builder, OnnxWeightStorage weights = OnnxWeightStorage.Float32, bool roundModules = false)
     {
         Builder = builder ?? throw new ArgumentNullException(nameof(builder));
+        Weights = weights;
+        RoundsModules = roundModules;
         Register<Conv2d>((e, m, x) => e.EmitConv(m, null, x));
         Register<BatchNorm2d>((e, m, x) => e.EmitBatchNorm(m, x));
         Register<ReLU>((e, _, x) => e.Builder.Relu(x, e.Hint("relu")));
@@ -50,6 +56,12 @@ public sealed class ModuleOnnxExporter
     }
 
     public OnnxGraphBuilder Builder { get; }
+
+    /// <summary>How Conv and Linear weights are stored in the graph.</summary>
+    public OnnxWeightStorage Weights { get; }
+
+    /// <summary>Whether weights rounded for storage are also written back into the modules they came from.</summary>
+    public bool RoundsModules { get; }
 
     /// <summary>Registers (or replaces) the emitter of a module type; returns this exporter.</summary>
     public ModuleOnnxExporter Register<TModule>(OnnxModuleEmitter<TModule> emitter)
@@ -130,14 +142,16 @@ public sealed class ModuleOnnxExporter
         long[] pads = ConvPads(conv, kernel, dilation);
         long outChannels = conv.out_channels;
 
-        var weight = ToDoubles(conv.weight ?? throw new InvalidOperationException($"Conv2d at '{Path}' has no weight"), out long[] weightShape);
+        var weightParameter = conv.weight ?? throw new InvalidOperationException($"Conv2d at '{Path}' has no weight");
+        var weight = ToDoubles(weightParameter, out long[] weightShape);
         var bias = conv.bias is null ? new double[outChannels] : ToDoubles(conv.bias, out _);
         if (weightShape.Length != 4 || weightShape[0] != outChannels)
             throw new InvalidOperationException($"Conv2d at '{Path}' has weight shape [{string.Join(", ", weightShape)}]");
 
+        double[]? scale = null;
         if (batchNorm is not null)
         {
-            var (scale, shift) = FoldedBatchNorm(batchNorm, outChannels);
+            (scale, var shift) = FoldedBatchNorm(batchNorm, outChannels);
             long perChannel = weight.Length / outChannels;
             for (long o = 0; o < outChannels; o++)
             {
@@ -148,7 +162,7 @@ public sealed class ModuleOnnxExporter
         }
 
         bool hasBias = batchNorm is not null || conv.bias is not null;
-        string w = Builder.AddInitializer(Hint("weight"), ToFloats(weight), weightShape);
+        string w = AddWeight(Hint("weight"), ToFloats(weight), weightShape, weightParameter, scale);
         string? b = hasBias ? Builder.AddInitializer(Hint("bias"), ToFloats(bias), outChannels) : null;
         return Builder.Conv(input, w, b, kernel, stride, pads, dilation, conv.groups, Hint(batchNorm is null ? "conv" : "conv_bn"));
     }
@@ -181,8 +195,9 @@ public sealed class ModuleOnnxExporter
     public string EmitLinear(Linear linear, string input)
     {
         ArgumentNullException.ThrowIfNull(linear);
-        var weight = ToDoubles(linear.weight ?? throw new InvalidOperationException($"Linear at '{Path}' has no weight"), out long[] shape);
-        string w = Builder.AddInitializer(Hint("weight"), ToFloats(weight), shape);
+        var weightParameter = linear.weight ?? throw new InvalidOperationException($"Linear at '{Path}' has no weight");
+        var weight = ToDoubles(weightParameter, out long[] shape);
+        string w = AddWeight(Hint("weight"), ToFloats(weight), shape, weightParameter, null);
         string? b = linear.bias is null ? null : Builder.AddInitializer(Hint("bias"), ToFloats(ToDoubles(linear.bias, out _)), linear.out_features);
         return Builder.Gemm(input, w, b, outputHint: Hint("linear"));
     }
@@ -270,6 +285,18 @@ public sealed class ModuleOnnxExporter
     {
         string identity = children.TryGetValue("downsample", out var downsample) ? Emit(downsample, input, "downsample") : input;
         return Builder.Relu(Builder.Add(x, identity, Hint("add")), Hint("out"));
+    }
+
+    // Only Conv and Gemm weights take the storage choice: biases and batch-norm constants are a few per cent of the
+    // bytes, and each is an offset of a whole channel, where a float16 rounding would shift every output of it.
+    private string AddWeight(string hint, float[] values, long[] shape, Tensor parameter, double[]? channelScale)
+    {
+        if (Weights == OnnxWeightStorage.Float32)
+            return Builder.AddInitializer(hint, values, shape);
+        var stored = Float16Weights.Round(values, $"the weight of '{Path}'");
+        if (RoundsModules)
+            Float16Weights.WriteBack(parameter, stored, channelScale);
+        return Builder.AddFloat16Weight(hint, stored, shape);
     }
 
     private string WithScope(string name, Func<string> emit)

@@ -34,7 +34,8 @@ public enum ResizeCoordinates
 
 /// <summary>
 /// A small builder of ONNX models (opset <see cref="Opset"/>, IR version <see cref="IrVersion"/>) on OnnxSharp's protobuf classes:
-/// float32 initializers, the operators a ResNet encoder and a depth decoder need, inputs and outputs.
+/// float32 initializers (and float16 weights cast to float32), the operators a ResNet encoder and a depth decoder need,
+/// inputs and outputs.
 /// Every value, initializer and node gets a unique name made from a hint.
 /// </summary>
 /// <remarks>
@@ -86,6 +87,20 @@ public sealed class OnnxGraphBuilder
         tensor.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(data));
         graph.Initializer.Add(tensor);
         return tensor.Name;
+    }
+
+    /// <summary>
+    /// Adds a float16 initializer (<c>hint.fp16</c>) and a <c>Cast(to: FLOAT)</c> of it; returns the Cast's output, named
+    /// from <paramref name="hint"/>, so the consumers see a float32 value as from <see cref="AddInitializer"/>.
+    /// </summary>
+    public string AddFloat16Weight(string hint, ReadOnlySpan<Half> data, params long[] dims)
+    {
+        ArgumentNullException.ThrowIfNull(dims);
+        CheckCount(data.Length, dims);
+        var tensor = NewTensor(hint + ".fp16", TensorProto.Types.DataType.Float16, dims);
+        tensor.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(data));
+        graph.Initializer.Add(tensor);
+        return AddNode("Cast", hint, [tensor.Name], Int("to", (long)TensorProto.Types.DataType.Float));
     }
 
     /// <summary>Adds an int64 initializer (shapes, sizes, axes) and returns its unique name.</summary>

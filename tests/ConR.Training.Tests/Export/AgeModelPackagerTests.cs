@@ -46,6 +46,32 @@ public sealed class AgeModelPackagerTests
     }
 
     [Fact]
+    public void Export_Fp16_ShipsTheWeightsTheCardWasMeasuredWith()
+    {
+        using var data = new TinyAgeDataSet();
+        var (runDir, config) = TrainTinyRun(data);
+        var log = new StringWriter();
+
+        var folder = AgeModelPackager.Export(runDir, new ModelRepository(Path.Combine(data.Root, "models")), "age", null, CPU, log, OnnxWeightStorage.Float16);
+
+        var onnx = File.ReadAllBytes(Path.Combine(folder, "model.onnx"));
+        var card = ModelCardSerializer.Deserialize(File.ReadAllText(Path.Combine(folder, "model.json")), "model.json");
+        Assert.Equal(Sha256File.Of(Path.Combine(folder, "model.onnx")), card.OnnxSha256);
+        Assert.Contains("rounded to float16", log.ToString(), StringComparison.Ordinal);
+        // The packager measured the checkpoint rounded as the file stores it; that model exports to the very same file.
+        using var model = new AgeRegressor(config.ModelSpec());
+        model.load(new RunDirectory(runDir).BestModelPath);
+        AgeOnnxExport.RoundToStoredWeights(model, OnnxWeightStorage.Float16);
+        Assert.Equal(onnx, AgeOnnxExport.ToOnnx(model, OnnxWeightStorage.Float16));
+        using var image = new Image<Rgb24>(37, 29, new Rgb24(120, 80, 200));
+        var spec = card.Input.ToImageSpec();
+        var input = ImagePreprocessor.Preprocess(image, spec);
+        var expected = ExportTestSupport.TorchPredict(model, input, [1, 3, spec.Height, spec.Width]);
+        var (actual, _) = ExportTestSupport.RunOnnx(onnx, "image", input, [1, 3, spec.Height, spec.Width], "age");
+        Assert.True(Math.Abs(actual[0] - expected[0]) <= 1e-3, $"ORT {actual[0]} vs rounded TorchSharp {expected[0]}");
+    }
+
+    [Fact]
     public void Export_Again_WritesNextVersionAndNeverOverwrites()
     {
         using var data = new TinyAgeDataSet();

@@ -28,6 +28,14 @@ public sealed class OnnxModelCheckTests
     }
 
     [Fact]
+    public void ReferenceChecker_AcceptsTheFloat16WeightAgeModel()
+    {
+        if (!CheckerAvailable()) return;
+        using var model = RandomAgeModel("resnet34", 0.0625, 16, 43);
+        Assert.Equal("17 8 N N", Check(AgeOnnxExport.ToOnnx(model, OnnxWeightStorage.Float16)));
+    }
+
+    [Fact]
     public void ReferenceChecker_AcceptsTheDecoderOperators()
     {
         if (!CheckerAvailable()) return;

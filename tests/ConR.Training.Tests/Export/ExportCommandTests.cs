@@ -1,0 +1,54 @@
+using ConR.Training.Cli;
+using ConR.Training.Export;
+using ConR.Training.Tests.Data;
+using ConR.Training.Tests.Training;
+
+namespace ConR.Training.Tests.Export;
+
+public sealed class ExportCommandTests
+{
+    [Theory]
+    [InlineData("fp32", OnnxWeightStorage.Float32)]
+    [InlineData("fp16", OnnxWeightStorage.Float16)]
+    [InlineData(" FP16 ", OnnxWeightStorage.Float16)]
+    public void Parse_KnownNames_GiveTheStorage(string value, OnnxWeightStorage expected) =>
+        Assert.Equal(expected, OnnxWeightStorageNames.Parse(value));
+
+    [Theory]
+    [InlineData("fp8")]
+    [InlineData("float16")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void Parse_AnythingElse_IsRefusedWithTheAcceptedNames(string? value)
+    {
+        var error = Assert.Throws<ArgumentException>(() => OnnxWeightStorageNames.Parse(value));
+        Assert.Contains("--weights must be fp32 or fp16", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Cli_BadWeights_IsRefusedBeforeAnyWork()
+    {
+        using var dir = new TempDir();
+        string repo = Path.Combine(dir.Path, "models");
+        string[] args = ["export", "--run", Path.Combine(dir.Path, "no-such-run"), "--repo", repo, "--name", "age", "--weights", "int8"];
+        var error = new StringWriter();
+        int code;
+        lock (ConsoleLock.Gate)
+        {
+            var original = Console.Error;
+            Console.SetError(error);
+            try
+            {
+                code = ConRTrainCli.Build().Parse(args).Invoke();
+            }
+            finally
+            {
+                Console.SetError(original);
+            }
+        }
+
+        Assert.Equal(2, code);
+        Assert.Contains("--weights must be fp32 or fp16 (got 'int8')", error.ToString(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(repo), "a refused export must not create the repository");
+    }
+}
