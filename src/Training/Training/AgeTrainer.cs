@@ -36,21 +36,12 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
         using var optimizer = optim.Adam(rrt ? model.RegressorParameters() : model.parameters(), config.LearningRate, weight_decay: config.WeightDecay);
         // Optional methods (docs/methods.md); all null in a plain run, which then takes exactly the code path it always did.
         using var methods = AgeMethodState.Create(config, model, data, device);
-        var state = new RunState();
-        var last = run.LastCheckpointDir();
-        if (resume && last is not null)
+        var resumed = TrainingCheckpoints.Resume<RunState>(run, resume, model, optimizer, methods.Load);
+        var state = resumed ?? new RunState();
+        if (resumed is not null)
         {
-            model.load(Path.Combine(last, "model.bin"));
-            optimizer.load_state_dict(Path.Combine(last, "optimizer.bin"));
-            methods.Load(last);
-            state = RunDirectory.ReadJson<RunState>(Path.Combine(last, "state.json"));
             log.WriteLine($"Resuming after epoch {state.CompletedEpochs} (best val MAE {state.BestValMae:F3} at epoch {state.BestEpoch}).");
         }
-        else if (last is not null)
-        {
-            throw new ConfigurationException($"{run.Root} already holds a run: pass --resume to continue it or choose another --out");
-        }
-
         else
         {
             if (rrt)
@@ -90,15 +81,7 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
                 History = [.. state.History, record],
                 TotalTrainSeconds = state.TotalTrainSeconds + seconds,
             };
-            if (best) run.CommitBest(dir => model.save(Path.Combine(dir, "model.bin")));
-            var snapshot = state;
-            run.CommitCheckpoint(epoch + 1, dir =>
-            {
-                model.save(Path.Combine(dir, "model.bin"));
-                optimizer.save_state_dict(Path.Combine(dir, "optimizer.bin"));
-                methods.Save(dir);
-                RunDirectory.WriteJsonAtomic(Path.Combine(dir, "state.json"), snapshot);
-            });
+            TrainingCheckpoints.CommitEpoch(run, epoch + 1, best, model, optimizer, state, methods.Save);
             progress.Done();
             log.WriteLine($"epoch {epoch + 1}/{config.Epochs}  L_R {regression:F3}  L_ConR {conr:F3}{methods.EpochSummary()}  val MAE {valMae:F3}{(best ? " (best)" : "")}  " +
                           $"{images / seconds:F0} img/s  data wait {waitFraction:P0}  {seconds:F0} s");

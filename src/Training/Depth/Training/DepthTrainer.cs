@@ -31,18 +31,11 @@ public sealed class DepthTrainer(DepthTrainConfig config, RunDirectory run, Devi
         using var model = new DepthNet(config.ModelSpec());
         model.to(device);
         using var optimizer = optim.Adam(model.parameters(), config.LearningRate, weight_decay: config.WeightDecay);
-        var state = new DepthRunState();
-        var last = run.LastCheckpointDir();
-        if (resume && last is not null)
+        var resumed = TrainingCheckpoints.Resume<DepthRunState>(run, resume, model, optimizer);
+        var state = resumed ?? new DepthRunState();
+        if (resumed is not null)
         {
-            model.load(Path.Combine(last, "model.bin"));
-            optimizer.load_state_dict(Path.Combine(last, "optimizer.bin"));
-            state = RunDirectory.ReadJson<DepthRunState>(Path.Combine(last, "state.json"));
             log.WriteLine($"Resuming after epoch {state.CompletedEpochs} (best val RMSE {state.BestValRmse:F3} at epoch {state.BestEpoch}).");
-        }
-        else if (last is not null)
-        {
-            throw new ConfigurationException($"{run.Root} already holds a run: pass --resume to continue it or choose another --out");
         }
         else
         {
@@ -69,14 +62,7 @@ public sealed class DepthTrainer(DepthTrainConfig config, RunDirectory run, Devi
                 History = [.. state.History, record],
                 TotalTrainSeconds = state.TotalTrainSeconds + seconds,
             };
-            if (best) run.CommitBest(dir => model.save(Path.Combine(dir, "model.bin")));
-            var snapshot = state;
-            run.CommitCheckpoint(epoch + 1, dir =>
-            {
-                model.save(Path.Combine(dir, "model.bin"));
-                optimizer.save_state_dict(Path.Combine(dir, "optimizer.bin"));
-                RunDirectory.WriteJsonAtomic(Path.Combine(dir, "state.json"), snapshot);
-            });
+            TrainingCheckpoints.CommitEpoch(run, epoch + 1, best, model, optimizer, state);
             progress.Done();
             log.WriteLine($"epoch {epoch + 1}/{config.Epochs}  L_R {regression:F4}  L_ConR {conr:F4}  val RMSE {table.All.Rmse:F3} δ1 {table.All.Delta1:F3}{(best ? " (best)" : "")}  " +
                           $"{images / seconds:F0} img/s  data wait {wait:P0}  {seconds:F0} s");

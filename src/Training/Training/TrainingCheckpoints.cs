@@ -1,0 +1,44 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ConR.Training.Training;
+
+/// <summary>
+/// The checkpoint protocol every trainer follows: resume from the last committed epoch (or refuse to train over an
+/// existing run), and commit each finished epoch, the best model first, then the full checkpoint, atomically.
+/// </summary>
+internal static class TrainingCheckpoints
+{
+    private const string ModelFile = "model.bin", OptimizerFile = "optimizer.bin", StateFile = "state.json";
+
+    /// <summary>
+    /// The state of the last checkpoint, with <paramref name="model"/>, <paramref name="optimizer"/> and whatever
+    /// <paramref name="loadExtra"/> reads restored from it; null when the run folder has no checkpoint yet.
+    /// </summary>
+    /// <exception cref="ConfigurationException">The folder holds a run and <paramref name="resume"/> is false.</exception>
+    public static TState? Resume<TState>(RunDirectory run, bool resume, nn.Module model, OptimizerHelper optimizer, Action<string>? loadExtra = null)
+        where TState : class
+    {
+        var last = run.LastCheckpointDir();
+        if (last is null) return null;
+        if (!resume) throw new ConfigurationException($"{run.Root} already holds a run: pass --resume to continue it or choose another --out");
+        model.load(Path.Combine(last, ModelFile));
+        optimizer.load_state_dict(Path.Combine(last, OptimizerFile));
+        loadExtra?.Invoke(last);
+        return RunDirectory.ReadJson<TState>(Path.Combine(last, StateFile));
+    }
+
+    /// <summary>Commits epoch <paramref name="completedEpochs"/>: the best model when it is the best so far, then the checkpoint.</summary>
+    public static void CommitEpoch<TState>(
+        RunDirectory run, int completedEpochs, bool best, nn.Module model, OptimizerHelper optimizer, TState state, Action<string>? saveExtra = null)
+    {
+        if (best) run.CommitBest(dir => model.save(Path.Combine(dir, ModelFile)));
+        run.CommitCheckpoint(completedEpochs, dir =>
+        {
+            model.save(Path.Combine(dir, ModelFile));
+            optimizer.save_state_dict(Path.Combine(dir, OptimizerFile));
+            saveExtra?.Invoke(dir);
+            RunDirectory.WriteJsonAtomic(Path.Combine(dir, StateFile), state);
+        });
+    }
+}
