@@ -30,6 +30,12 @@ public sealed class ComparisonRunner(string outDir, string deviceName, TextWrite
 {
     public string OutDir { get; } = Path.GetFullPath(outDir);
 
+    // Every cell trains on the same images: decode them once per invocation.
+    private readonly AgeImageCache images = new();
+
+    /// <summary>Gets how many cells reused the images decoded for an earlier cell.</summary>
+    public int ImageCacheHits => images.Hits;
+
     /// <summary>Methods × (without, with ConR) × seeds 1..<paramref name="seeds"/>, in that nesting order.</summary>
     public IReadOnlyList<ComparisonCell> Plan(AgeTrainConfig common, IReadOnlyList<ComparisonMethod> methods, bool withAndWithoutConR, int seeds)
     {
@@ -82,7 +88,7 @@ public sealed class ComparisonRunner(string outDir, string deviceName, TextWrite
             log.WriteLine($"{prefix}: {(resume ? "resuming an interrupted run" : "training")}");
             try
             {
-                int code = AgeTrainingRun.Execute(cell.Config, cell.Folder, resume, deviceName, log, cancellation);
+                int code = AgeTrainingRun.Execute(cell.Config, cell.Folder, resume, deviceName, log, images, cancellation);
                 if (code != 0) return null;
             }
             catch (TrainingDivergedException ex)

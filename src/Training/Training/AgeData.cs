@@ -33,7 +33,26 @@ public sealed class AgeData
 
     public float Label(int index) => Store.Sample(index).Label;
 
-    public static AgeData Load(AgeTrainConfig config, TextWriter log, IReadOnlySet<string>? splits = null)
+    /// <param name="config">The run's data flags (CSV, folder, image size, train limit) and re-weighting.</param>
+    /// <param name="log">Progress lines.</param>
+    /// <param name="splits">The splits to decode (all when null).</param>
+    /// <param name="cache">Decoded images of an earlier load with the same data flags (the comparison grid's runs).</param>
+    public static AgeData Load(AgeTrainConfig config, TextWriter log, IReadOnlySet<string>? splits = null, AgeImageCache? cache = null)
+    {
+        var (store, skippedRows) = cache is null ? Decode(config, log, splits) : cache.GetOrDecode(config, splits, () => Decode(config, log, splits), log);
+        int[] Indices(string split) => Enumerable.Range(0, store.Count).Where(i => store.Sample(i).Split == split).ToArray();
+        var trainIdx = Indices("train");
+        var histogram = LabelHistogram.FromLabels(trainIdx.Select(i => (double)store.Sample(i).Label), LabelBins.Age);
+        var weights = new float[store.Count];
+        if (trainIdx.Length > 0)
+        {
+            var table = SampleWeights.Create(histogram, config.ReweightMode(), config.LdsOptions());
+            for (int i = 0; i < store.Count; i++) weights[i] = (float)table.WeightFor(store.Sample(i).Label);
+        }
+        return new AgeData(store, trainIdx, Indices("val"), Indices("test"), histogram, weights, skippedRows);
+    }
+
+    private static (ImageStore Store, int SkippedRows) Decode(AgeTrainConfig config, TextWriter log, IReadOnlySet<string>? splits)
     {
         var csv = DirCsvReader.Read(config.CsvPath, config.DataDir, config.SkipBad);
         var wanted = csv.Samples.Where(s => splits is null || splits.Contains(s.Split)).ToList();
@@ -49,16 +68,6 @@ public sealed class AgeData
         var store = ImageStore.Load(wanted, config.ImageSize, config.SkipBad, Math.Max(1, Environment.ProcessorCount));
         log.WriteLine($"Decoded in {(DateTime.UtcNow - started).TotalSeconds:F1} s ({store.Skipped.Count} unreadable images skipped).");
         foreach (var reason in csv.Skipped.Concat(store.Skipped).Take(10)) log.WriteLine($"  skipped: {reason}");
-
-        int[] Indices(string split) => Enumerable.Range(0, store.Count).Where(i => store.Sample(i).Split == split).ToArray();
-        var trainIdx = Indices("train");
-        var histogram = LabelHistogram.FromLabels(trainIdx.Select(i => (double)store.Sample(i).Label), LabelBins.Age);
-        var weights = new float[store.Count];
-        if (trainIdx.Length > 0)
-        {
-            var table = SampleWeights.Create(histogram, config.ReweightMode(), config.LdsOptions());
-            for (int i = 0; i < store.Count; i++) weights[i] = (float)table.WeightFor(store.Sample(i).Label);
-        }
-        return new AgeData(store, trainIdx, Indices("val"), Indices("test"), histogram, weights, csv.Skipped.Count + store.Skipped.Count);
+        return (store, csv.Skipped.Count + store.Skipped.Count);
     }
 }

@@ -7,6 +7,10 @@ namespace ConR.Training.Training;
 public static class AgeTrainingRun
 {
     public static int Execute(AgeTrainConfig config, string outDir, bool resume, string deviceName, TextWriter log, CancellationToken cancellation = default)
+        => Execute(config, outDir, resume, deviceName, log, images: null, cancellation);
+
+    // images: decoded images shared between the runs of one process (the comparison grid).
+    public static int Execute(AgeTrainConfig config, string outDir, bool resume, string deviceName, TextWriter log, AgeImageCache? images, CancellationToken cancellation = default)
     {
         config.Validate();
         if (config.RrtFrom is not null) CheckRrtBase(config, outDir);
@@ -28,7 +32,7 @@ public static class AgeTrainingRun
         }
 
         var device = DeviceSelector.Select(deviceName, log);
-        var data = AgeData.Load(config, log);
+        var data = AgeData.Load(config, log, cache: images);
         log.WriteLine($"train {data.Train.Length}, val {data.Val.Length}, test {data.Test.Length} images; " +
                       $"{(config.ConR ? $"ConR on (w {config.Window}, beta {config.Beta}, tau {config.Temperature}, e {config.PushingScale})" : "ConR off")}");
         foreach (var line in MethodLines(config)) log.WriteLine(line);

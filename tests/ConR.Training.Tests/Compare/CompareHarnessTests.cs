@@ -63,6 +63,8 @@ public sealed class CompareHarnessTests
         Assert.Equal(0, Comparison.Execute(common, methods, withAndWithoutConR: true, seeds: 1, outDir, "cpu", log));
 
         string[] folders = ["vanilla-s1", "vanilla+conr-s1", "lds-s1", "lds+conr-s1"];
+        // The images are decoded for the first run only.
+        Assert.Equal(3, log.ToString().Split("Reusing the ").Length - 1);
         foreach (var folder in folders) Assert.True(File.Exists(Path.Combine(outDir, folder, "reports", "eval-test.json")), folder);
         AssertTableMatchesRuns(outDir, folders);
         var markdown = File.ReadAllText(Path.Combine(outDir, ComparisonReport.MarkdownFile));
