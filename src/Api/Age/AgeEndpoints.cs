@@ -73,6 +73,7 @@ internal static class AgeEndpoints
         var chosenLevel = Levels.Parse(level, model.Profile.Lookup);
 
         using var work = model.Scheduler.CreateWork(1, context.RequestAborted);
+        using (await services.Images.EnterAsync(context.RequestAborted))
         using (var decoded = await services.Images.ReadAsync(file, "image", context.RequestAborted))
         {
             box?.Crop(decoded);
@@ -104,8 +105,11 @@ internal static class AgeEndpoints
         using var work = model.Scheduler.CreateWork(files.Count, context.RequestAborted);
         for (var i = 0; i < files.Count; i++)
         {
-            using var decoded = await services.Images.ReadAsync(files[i], $"image[{i}]", context.RequestAborted);
-            Preprocessing.Into(decoded, model.Profile.ImageSpec, work.Input(i));
+            using (await services.Images.EnterAsync(context.RequestAborted))
+            using (var decoded = await services.Images.ReadAsync(files[i], $"image[{i}]", context.RequestAborted))
+            {
+                Preprocessing.Into(decoded, model.Profile.ImageSpec, work.Input(i));
+            }
         }
 
         model.Scheduler.Submit(work);

@@ -68,6 +68,7 @@ internal static class DepthEndpoints
         int height = (int)layout.OutputItemDims[1], width = (int)layout.OutputItemDims[2];
 
         using var work = model.Scheduler.CreateWork(1, context.RequestAborted);
+        using (await services.Images.EnterAsync(context.RequestAborted))
         using (var decoded = await services.Images.ReadAsync(file, "image", context.RequestAborted))
         {
             Preprocessing.Into(decoded, model.Profile.ImageSpec, work.Input(0));

@@ -14,8 +14,29 @@ namespace ConR.Api.Imaging;
 /// <see cref="SafeImageDecoder"/>: JPEG, PNG, BMP and WebP only). Multi-frame images give their first frame: an
 /// animated WebP through <see cref="WebpFirstFrame"/>, an animated PNG because the decoder reads its default image.
 /// </summary>
-internal sealed class ImageReader(IOptions<InferenceOptions> options)
+internal sealed class ImageReader(IOptions<InferenceOptions> options) : IDisposable
 {
+    // Decoding and resizing are pure CPU work: more of them at once than there are cores only adds context switches
+    // and cache misses, and starves the inference worker that shares the cores.
+    private readonly SemaphoreSlim? cpuSlots = options.Value.MaxConcurrentDecodes is > 0 and var slots ? new SemaphoreSlim(slots, slots) : null;
+
+    /// <summary>
+    /// Waits for one of the <see cref="InferenceOptions.MaxConcurrentDecodes"/> slots; hold it (dispose to release)
+    /// around decoding and preprocessing one image.
+    /// </summary>
+    public async ValueTask<CpuSlot> EnterAsync(CancellationToken cancellationToken)
+    {
+        if (cpuSlots is null)
+        {
+            return default;
+        }
+
+        await cpuSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new CpuSlot(cpuSlots);
+    }
+
+    public void Dispose() => cpuSlots?.Dispose();
+
     /// <exception cref="ApiProblemException">400 empty, 413 too many bytes or pixels, 415 not an accepted format, 422 corrupt or too slow.</exception>
     public async Task<Image<Rgb24>> ReadAsync(IFormFile file, string field, CancellationToken cancellationToken)
     {
@@ -66,4 +87,10 @@ internal sealed class ImageReader(IOptions<InferenceOptions> options)
             };
         }
     }
+}
+
+/// <summary>One held decoding slot of <see cref="ImageReader.EnterAsync"/>; the default value holds nothing.</summary>
+internal readonly struct CpuSlot(SemaphoreSlim? slots) : IDisposable
+{
+    public void Dispose() => slots?.Release();
 }

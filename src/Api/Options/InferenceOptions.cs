@@ -57,6 +57,11 @@ internal sealed class InferenceOptions
     [Range(1, 3_600_000)]
     public int WarmupTimeoutMs { get; set; } = 120_000;
 
+    /// <summary>Images decoded and preprocessed at the same time, across all requests; 0 = no limit.</summary>
+    /// <value>The default is the number of cores.</value>
+    [Range(0, 4096)]
+    public int MaxConcurrentDecodes { get; set; } = Environment.ProcessorCount;
+
     /// <summary>Largest accepted image file (413 above).</summary>
     /// <value>The default is 10 MB (10 × 1024 × 1024 bytes).</value>
     [Range(1, 1L << 30)]
