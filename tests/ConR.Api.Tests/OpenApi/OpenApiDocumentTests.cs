@@ -12,6 +12,7 @@ public sealed class OpenApiDocumentTests
     [
         "/v1/age", "/v1/age/batch", "/v1/depth", "/v1/models", "/v1/models/{name}", "/v1/models/{name}/load",
         "/v2", "/v2/health/live", "/v2/health/ready", "/v2/models/{name}", "/v2/models/{name}/ready", "/v2/models/{name}/infer",
+        "/v2/models/{name}/versions/{version}", "/v2/models/{name}/versions/{version}/ready", "/v2/models/{name}/versions/{version}/infer",
         "/metrics",
     ];
 
