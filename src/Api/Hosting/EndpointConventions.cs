@@ -13,4 +13,15 @@ internal static class EndpointConventions
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+
+    /// <summary>The errors of a raw-tensor inference route (KServe v2 infer): no image decoding, so no 415 or 422.</summary>
+    public static RouteHandlerBuilder ProducesTensorProblems(this RouteHandlerBuilder builder) =>
+        builder
+            .WithRequestBodyLimit(BodyLimit.InferJson)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
 }

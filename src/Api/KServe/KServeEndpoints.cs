@@ -58,13 +58,7 @@ internal static class KServeEndpoints
                 $"FP32, shape [N, 3, H, W] with H and W from the model card and 1 <= N <= {InferenceOptions.MaxImagesPerRequest}, data row-major " +
                 "and already preprocessed (normalised as the card's input spec says). Answers the model's raw output tensor. " +
                 "400 for a wrong name, datatype, shape or data length.")
-            .WithRequestBodyLimit(BodyLimit.InferJson)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+            .ProducesTensorProblems();
 
         // The versioned forms of the same three calls: only the version being served answers, others are 404.
         var versioned = models.MapGroup("/{name}/versions/{version}");
@@ -83,13 +77,7 @@ internal static class KServeEndpoints
             .WithName("V2VersionInfer")
             .WithSummary("Run one version of the model on a raw tensor")
             .WithDescription("As POST /v2/models/{name}/infer, for the version being served; any other version is 404.")
-            .WithRequestBodyLimit(BodyLimit.InferJson)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+            .ProducesTensorProblems();
         return group;
     }
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using ConR.Training.Comparisons;
-using ConR.Training.Tests.Methods;
 using ConR.Training.Tests.Reporting;
 using ConR.Training.Tests.Training;
 using ConR.Training.Training;
@@ -131,11 +130,11 @@ public sealed class CompareHarnessTests
         var outDir = Path.Combine(data.Root, "cmp");
         const string tiny = "--arch resnet18 --width 0.0625 --img-size 16 --batch-size 8 --workers 1 --epochs 1";
 
-        int refused = MethodTrainingTests.Invoke($"compare --task age --data {data.Root} --csv tiny.csv --out {outDir} --methods vanilla --fds {tiny}", out var error);
+        int refused = CliInvocation.Run($"compare --task age --data {data.Root} --csv tiny.csv --out {outDir} --methods vanilla --fds {tiny}", out var error);
         Assert.Equal(2, refused);
         Assert.Contains("--fds", error, StringComparison.Ordinal);
 
-        int code = MethodTrainingTests.Invoke(
+        int code = CliInvocation.Run(
             $"compare --task age --data {data.Root} --csv tiny.csv --out {outDir} --methods fds,bmse,ranksim --seeds 2 --start-smooth 0 --bucket-start 0 {tiny}", out error);
         Assert.True(code == 0, error);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, ComparisonReport.JsonFile)));

@@ -1,7 +1,5 @@
-using ConR.Training.Cli;
 using ConR.Training.Export;
 using ConR.Training.Tests.Data;
-using ConR.Training.Tests.Training;
 
 namespace ConR.Training.Tests.Export;
 
@@ -31,24 +29,10 @@ public sealed class ExportCommandTests
         using var dir = new TempDir();
         string repo = Path.Combine(dir.Path, "models");
         string[] args = ["export", "--run", Path.Combine(dir.Path, "no-such-run"), "--repo", repo, "--name", "age", "--weights", "int8"];
-        var error = new StringWriter();
-        int code;
-        lock (ConsoleLock.Gate)
-        {
-            var original = Console.Error;
-            Console.SetError(error);
-            try
-            {
-                code = ConRTrainCli.Build().Parse(args).Invoke();
-            }
-            finally
-            {
-                Console.SetError(original);
-            }
-        }
+        int code = CliInvocation.Run(args, out var error);
 
         Assert.Equal(2, code);
-        Assert.Contains("--weights must be fp32 or fp16 (got 'int8')", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--weights must be fp32 or fp16 (got 'int8')", error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(repo), "a refused export must not create the repository");
     }
 }

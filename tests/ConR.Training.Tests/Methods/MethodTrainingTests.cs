@@ -1,5 +1,4 @@
 using System.Globalization;
-using ConR.Training.Cli;
 using ConR.Training.Methods;
 using ConR.Training.Models;
 using ConR.Training.Tests.Training;
@@ -193,23 +192,5 @@ public sealed class MethodTrainingTests
         }
     }
 
-    internal static int Invoke(string commandLine, out string error)
-    {
-        var args = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var errors = new StringWriter();
-        var original = Console.Error;
-        lock (ConsoleLock.Gate)
-        {
-            Console.SetError(errors);
-            try
-            {
-                return ConRTrainCli.Build().Parse(args).Invoke();
-            }
-            finally
-            {
-                Console.SetError(original);
-                error = errors.ToString();
-            }
-        }
-    }
+    private static int Invoke(string commandLine, out string error) => CliInvocation.Run(commandLine, out error);
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ConR.Training.Cli;
 using ConR.Training.Training;
 
 namespace ConR.Training.Tests.Training;
@@ -54,30 +53,9 @@ public sealed class AgeTrainingRunTests
     {
         using var data = new TinyAgeDataSet(train: 2, val: 1, test: 1);
         var runDir = data.NewRunDir();
-        var args = $"train age --data {data.Root} --csv tiny.csv --out {runDir} {flags}".Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var error = new StringWriter();
-        var original = Console.Error;
-        int code;
-        lock (ConsoleLock.Gate)
-        {
-            Console.SetError(error);
-            try
-            {
-                code = ConRTrainCli.Build().Parse(args).Invoke();
-            }
-            finally
-            {
-                Console.SetError(original);
-            }
-        }
-
+        int code = CliInvocation.Run($"train age --data {data.Root} --csv tiny.csv --out {runDir} {flags}", out var error);
         Assert.Equal(2, code);
-        Assert.Contains(expectedHint, error.ToString(), StringComparison.Ordinal);
+        Assert.Contains(expectedHint, error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(runDir), "a refused command must not create the run folder");
     }
-}
-
-internal static class ConsoleLock
-{
-    public static readonly object Gate = new();
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ConR.Training.Cli;
 using ConR.Training.Depth.Models;
 using ConR.Training.Depth.Training;
 using ConR.Training.Training;
@@ -157,31 +156,11 @@ public sealed class DepthTrainerTests
     public void Cli_FlagsThatDoNotFit_AreRefused(string flags, string hint)
     {
         var runDir = Path.Combine(Path.GetTempPath(), "conr-depthbad-" + Guid.NewGuid().ToString("N"));
-        var error = new StringWriter();
-        int code;
-        lock (Tests.Training.ConsoleLock.Gate)
-        {
-            var original = Console.Error;
-            Console.SetError(error);
-            try
-            {
-                code = ConRTrainCli.Build().Parse($"train depth --data /nonexistent --train-csv a.csv --val-csv b.csv --out {runDir} {flags}".Split(' ', StringSplitOptions.RemoveEmptyEntries)).Invoke();
-            }
-            finally
-            {
-                Console.SetError(original);
-            }
-        }
+        int code = CliInvocation.Run($"train depth --data /nonexistent --train-csv a.csv --val-csv b.csv --out {runDir} {flags}", out var error);
         Assert.Equal(2, code);
-        Assert.Contains(hint, error.ToString(), StringComparison.Ordinal);
+        Assert.Contains(hint, error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(runDir));
     }
 
-    private static int Invoke(string args)
-    {
-        lock (Tests.Training.ConsoleLock.Gate)
-        {
-            return ConRTrainCli.Build().Parse(args.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Invoke();
-        }
-    }
+    private static int Invoke(string args) => CliInvocation.Run(args, out _);
 }
