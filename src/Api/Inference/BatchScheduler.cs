@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using ConR.Api.Errors;
 using ConR.Api.Hosting;
 using ConR.Api.Metrics;
@@ -19,7 +19,12 @@ namespace ConR.Api.Inference;
 /// </summary>
 internal sealed class BatchScheduler : IAsyncDisposable, IArrivalCounter
 {
-    private readonly Channel<WorkItem> queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<WorkItem> queue = new();
+
+    // Set by every enqueue and by disposal; the worker resets it before it looks at the queue, so no wake-up is lost.
+    private readonly ManualResetEventSlim wake = new(initialState: false);
+    private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool completing;
     private readonly ModelRunner runner;
     private readonly TensorLayout layout;
     private readonly SchedulerSettings settings;
@@ -28,8 +33,7 @@ internal sealed class BatchScheduler : IAsyncDisposable, IArrivalCounter
     private readonly string model;
     private readonly float[] inputBuffer;
     private readonly float[] outputBuffer;
-    private readonly Task worker;
-    private CancellationTokenSource waitTimer = new();
+    private readonly Thread worker;
     private int waiting;
     private int arriving;
 
@@ -43,7 +47,10 @@ internal sealed class BatchScheduler : IAsyncDisposable, IArrivalCounter
         this.logger = logger;
         inputBuffer = ArrayPool<float>.Shared.Rent(settings.MaxBatchSize * layout.InputLength);
         outputBuffer = ArrayPool<float>.Shared.Rent(settings.MaxBatchSize * layout.OutputLength);
-        worker = Task.Run(WorkAsync);
+        // A thread of its own: ORT's Run blocks for milliseconds, which on a thread-pool thread costs the pool a
+        // worker and the requests extra hops and context switches.
+        worker = new Thread(WorkLoop) { IsBackground = true, Name = $"conr-batch-{model}" };
+        worker.Start();
     }
 
     /// <summary>Gets the most images one run takes.</summary>
@@ -86,46 +93,82 @@ internal sealed class BatchScheduler : IAsyncDisposable, IArrivalCounter
         work.MarkSubmitted(Stopwatch.GetTimestamp());
         foreach (var item in work.Items)
         {
-            if (!queue.Writer.TryWrite(item))
+            if (completing)
             {
                 // Only after disposal, which waits for every lease: a caller without a lease.
                 Interlocked.Decrement(ref waiting);
                 item.Fail(Problems.Unavailable($"Model '{model}' is being unloaded.", settings.RetryAfterSeconds));
+                continue;
             }
+
+            queue.Enqueue(item);
         }
+
+        wake.Set();
     }
 
     public async ValueTask DisposeAsync()
     {
-        queue.Writer.TryComplete();
-        await worker.ConfigureAwait(false);
-        waitTimer.Dispose();
+        completing = true;
+        wake.Set();
+        await stopped.Task.ConfigureAwait(false);
+
+        // Nothing can be queued after the worker stopped but by a caller without a lease; fail it rather than hang it.
+        while (queue.TryDequeue(out var orphan))
+        {
+            Interlocked.Decrement(ref waiting);
+            orphan.Fail(Problems.Unavailable($"Model '{model}' is being unloaded.", settings.RetryAfterSeconds));
+        }
+
+        wake.Dispose();
         ArrayPool<float>.Shared.Return(inputBuffer);
         ArrayPool<float>.Shared.Return(outputBuffer);
     }
 
-    private async Task WorkAsync()
+    private void WorkLoop()
     {
-        var batch = new List<WorkItem>(settings.MaxBatchSize);
-        while (await queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            batch.Clear();
-            await CollectAsync(batch).ConfigureAwait(false);
-            if (batch.Count > 0)
+            var batch = new List<WorkItem>(settings.MaxBatchSize);
+            while (true)
             {
-                RunBatch(batch);
+                wake.Reset();
+                if (queue.IsEmpty)
+                {
+                    if (completing)
+                    {
+                        break;
+                    }
+
+                    wake.Wait();
+                    continue;
+                }
+
+                batch.Clear();
+                Collect(batch);
+                if (batch.Count > 0)
+                {
+                    RunBatch(batch);
+                }
             }
+
+            stopped.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            stopped.TrySetException(ex);
         }
     }
 
     // Takes what is queued; if the batch is not full and other requests are still preparing images, waits for more
     // until the first image has waited MaxQueueDelay.
-    private async Task CollectAsync(List<WorkItem> batch)
+    private void Collect(List<WorkItem> batch)
     {
         var deadline = 0L;
         while (true)
         {
-            while (batch.Count < settings.MaxBatchSize && queue.Reader.TryRead(out var item))
+            wake.Reset();
+            while (batch.Count < settings.MaxBatchSize && queue.TryDequeue(out var item))
             {
                 Interlocked.Decrement(ref waiting);
                 if (item.IsCancelled)
@@ -143,27 +186,12 @@ internal sealed class BatchScheduler : IAsyncDisposable, IArrivalCounter
             }
 
             var remaining = deadline - Stopwatch.GetTimestamp();
-            if (batch.Count == 0 || batch.Count >= settings.MaxBatchSize || remaining <= 0 || Arriving == 0)
+            if (batch.Count == 0 || batch.Count >= settings.MaxBatchSize || remaining <= 0 || Arriving == 0 || completing)
             {
                 return;
             }
 
-            // One timer for every wait: a fresh CancellationTokenSource per wait cost an allocation and a timer.
-            if (!waitTimer.TryReset())
-            {
-                waitTimer.Dispose();
-                waitTimer = new CancellationTokenSource();
-            }
-
-            waitTimer.CancelAfter(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency));
-            try
-            {
-                if (!await queue.Reader.WaitToReadAsync(waitTimer.Token).ConfigureAwait(false))
-                {
-                    return;
-                }
-            }
-            catch (OperationCanceledException)
+            if (!wake.Wait(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency)))
             {
                 return;
             }
