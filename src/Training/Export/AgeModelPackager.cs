@@ -88,13 +88,7 @@ public static class AgeModelPackager
             Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(onnx)),
             BuildInfo.GitCommit,
             DateTimeOffset.UtcNow);
-        var json = ModelCardSerializer.Serialize(card); // validates: an invalid card is never published
-
-        var published = repository.Publish(name, targetVersion, dir =>
-        {
-            File.WriteAllBytes(Path.Combine(dir, ModelRepository.OnnxFile), onnx);
-            File.WriteAllText(Path.Combine(dir, ModelRepository.CardFile), json);
-        });
+        var published = repository.PublishPackage(card, onnx);
         log.WriteLine($"Exported {name} version {targetVersion} to {published} ({onnx.Length / 1e6:F1} MB ONNX).");
         return published;
     }

@@ -1,3 +1,5 @@
+using ConR.Shared.ModelPackage;
+
 namespace ConR.Training.Export;
 
 /// <summary>
@@ -30,6 +32,20 @@ public sealed class ModelRepository(string root)
             return v;
         }
         return existing.Count == 0 ? 1 : existing[^1] + 1;
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="onnx"/> with <paramref name="card"/> as CARD.Name/CARD.Version. The card is serialised
+    /// first, which validates it: an invalid card is never published.
+    /// </summary>
+    public string PublishPackage(ModelCard card, byte[] onnx)
+    {
+        var json = ModelCardSerializer.Serialize(card);
+        return Publish(card.Name, card.Version, dir =>
+        {
+            File.WriteAllBytes(Path.Combine(dir, OnnxFile), onnx);
+            File.WriteAllText(Path.Combine(dir, CardFile), json);
+        });
     }
 
     /// <summary>Writes a package with <paramref name="write"/> into a temporary folder, then publishes it atomically.</summary>
