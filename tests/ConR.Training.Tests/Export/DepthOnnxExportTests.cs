@@ -3,7 +3,6 @@ using ConR.Training.Export;
 using ConR.Training.Tests.Data;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
-using TorchSharp.Modules;
 using Xunit.Abstractions;
 using static ConR.Training.Tests.Export.ExportTestSupport;
 using static TorchSharp.torch;
@@ -92,26 +91,8 @@ public sealed class DepthOnnxExportTests(ITestOutputHelper output)
     {
         torch.random.manual_seed(seed);
         var model = new DepthNet(spec);
-        using (var noGrad = no_grad())
-        using (var setup = NewDisposeScope())
-        {
-            foreach (var module in model.modules())
-            {
-                if (module is BatchNorm2d bn)
-                {
-                    bn.weight!.copy_(rand(bn.weight.shape) + 0.5);
-                    bn.bias!.copy_(randn(bn.bias.shape) * 0.2);
-                }
-            }
-            model.InitializeOutputBias(2.5);
-            model.train();
-            for (int i = 0; i < 4; i++)
-            {
-                using var scope = NewDisposeScope();
-                model.forward((randn(8, 3, spec.ImageHeight, spec.ImageWidth) * 0.8) + 0.1);
-            }
-        }
-        model.eval();
+        ExportTestSupport.WithRandomBatchNorms(
+            model, () => model.InitializeOutputBias(2.5), () => model.forward((randn(8, 3, spec.ImageHeight, spec.ImageWidth) * 0.8) + 0.1));
         return model;
     }
 }

@@ -35,6 +35,18 @@ internal static class ExportTestSupport
     {
         torch.random.manual_seed(seed);
         var model = new AgeRegressor(new ModelSpec(ModelSpec.AgeTask, architecture, width, size));
+        // Bias 0 (not the label mean the trainer uses), so the output scale is the network's own, not a constant.
+        WithRandomBatchNorms(model, () => model.InitializeRegressorBias(0), () => model.forward(randn(8, 3, size, size) * 0.8 + 0.1));
+        return model;
+    }
+
+    /// <summary>
+    /// Randomises every BatchNorm's gamma and beta, runs <paramref name="initialize"/>, then four train-mode
+    /// <paramref name="forward"/> passes on random data so running_mean / running_var are neither 0 nor 1; leaves
+    /// <paramref name="model"/> in eval mode. Draws from torch's global generator in that order.
+    /// </summary>
+    public static void WithRandomBatchNorms(nn.Module model, Action initialize, Action forward)
+    {
         using (var noGrad = no_grad())
         using (var setup = NewDisposeScope())
         {
@@ -46,17 +58,15 @@ internal static class ExportTestSupport
                     bn.bias!.copy_(randn(bn.bias.shape) * 0.2);
                 }
             }
-            // Bias 0 (not the label mean the trainer uses), so the output scale is the network's own, not a constant.
-            model.InitializeRegressorBias(0);
+            initialize();
             model.train();
             for (int i = 0; i < 4; i++)
             {
                 using var scope = NewDisposeScope();
-                model.forward(randn(8, 3, size, size) * 0.8 + 0.1);
+                forward();
             }
         }
         model.eval();
-        return model;
     }
 
     /// <summary>The TorchSharp eval-mode prediction [N, 1] as floats.</summary>
