@@ -15,21 +15,7 @@ public static class AgeTrainingRun
         config.Validate();
         if (config.RrtFrom is not null) CheckRrtBase(config, outDir);
         var run = new RunDirectory(outDir);
-        if (resume)
-        {
-            if (!run.HasConfig) throw new ConfigurationException($"--resume: {run.ConfigPath} does not exist");
-            var saved = RunDirectory.ReadJson<AgeTrainConfig>(run.ConfigPath);
-            saved.Validate();
-            if (saved with { Workers = config.Workers } != config)
-                throw new ConfigurationException($"--resume: the flags differ from the run's config.json; resume with the same flags (see {run.ConfigPath})");
-            config = saved with { Workers = config.Workers };
-        }
-        else
-        {
-            if (run.HasConfig) throw new ConfigurationException($"{run.Root} already holds a run: pass --resume to continue it or choose another --out");
-            Directory.CreateDirectory(run.Root);
-            RunDirectory.WriteJsonAtomic(run.ConfigPath, config);
-        }
+        config = TrainingCheckpoints.OpenRun(run, config, resume, ReadConfig, (saved, given) => saved with { Workers = given.Workers });
 
         var device = DeviceSelector.Select(deviceName, log);
         var data = AgeData.Load(config, log, cache: images);
@@ -87,5 +73,12 @@ public static class AgeTrainingRun
         var baseConfig = RunDirectory.ReadJson<AgeTrainConfig>(baseRun.ConfigPath);
         if (baseConfig.ModelSpec() != config.ModelSpec())
             throw new ConfigurationException($"--rrt-from: the base run is --arch {baseConfig.Architecture} --width {baseConfig.Width} --img-size {baseConfig.ImageSize}; pass the same");
+    }
+
+    private static AgeTrainConfig ReadConfig(RunDirectory run)
+    {
+        var saved = RunDirectory.ReadJson<AgeTrainConfig>(run.ConfigPath);
+        saved.Validate();
+        return saved;
     }
 }

@@ -12,6 +12,29 @@ internal static class TrainingCheckpoints
     private const string ModelFile = "model.bin", OptimizerFile = "optimizer.bin", StateFile = "state.json";
 
     /// <summary>
+    /// Opens the run folder for a new run (writes config.json; refuses a folder that holds a run) or for --resume (reads
+    /// the saved config with <paramref name="read"/> and refuses flags that differ). Returns the config to train with:
+    /// the saved one, with <paramref name="keepGiven"/> carrying over the settings that may change between invocations.
+    /// </summary>
+    public static TConfig OpenRun<TConfig>(RunDirectory run, TConfig config, bool resume, Func<RunDirectory, TConfig> read, Func<TConfig, TConfig, TConfig> keepGiven)
+        where TConfig : class
+    {
+        if (resume)
+        {
+            if (!run.HasConfig) throw new ConfigurationException($"--resume: {run.ConfigPath} does not exist");
+            var saved = keepGiven(read(run), config);
+            if (!saved.Equals(config))
+                throw new ConfigurationException($"--resume: the flags differ from the run's config.json; resume with the same flags (see {run.ConfigPath})");
+            return saved;
+        }
+
+        if (run.HasConfig) throw new ConfigurationException($"{run.Root} already holds a run: pass --resume to continue it or choose another --out");
+        Directory.CreateDirectory(run.Root);
+        RunDirectory.WriteJsonAtomic(run.ConfigPath, config);
+        return config;
+    }
+
+    /// <summary>
     /// The state of the last checkpoint, with <paramref name="model"/>, <paramref name="optimizer"/> and whatever
     /// <paramref name="loadExtra"/> reads restored from it; null when the run folder has no checkpoint yet.
     /// </summary>

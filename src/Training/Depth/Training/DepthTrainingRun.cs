@@ -19,20 +19,7 @@ public static class DepthTrainingRun
     {
         config.Validate();
         var run = new RunDirectory(outDir);
-        if (resume)
-        {
-            if (!run.HasConfig) throw new ConfigurationException($"--resume: {run.ConfigPath} does not exist");
-            var saved = ReadConfig(run);
-            if (saved with { Workers = config.Workers } != config)
-                throw new ConfigurationException($"--resume: the flags differ from the run's config.json; resume with the same flags (see {run.ConfigPath})");
-            config = saved with { Workers = config.Workers };
-        }
-        else
-        {
-            if (run.HasConfig) throw new ConfigurationException($"{run.Root} already holds a run: pass --resume to continue it or choose another --out");
-            Directory.CreateDirectory(run.Root);
-            RunDirectory.WriteJsonAtomic(run.ConfigPath, config);
-        }
+        config = TrainingCheckpoints.OpenRun(run, config, resume, ReadConfig, (saved, given) => saved with { Workers = given.Workers });
 
         var device = DeviceSelector.Select(deviceName, log);
         var data = DepthData.Load(config, log);
