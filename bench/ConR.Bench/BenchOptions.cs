@@ -22,6 +22,10 @@ internal sealed class BenchOptions
           --intra-op N          ONNX Runtime intra-op threads, bench sessions and service alike (default: 0 = one per core)
           --workers LIST        decode/preprocess workers of the pipeline limit (default: 1 and the core count)
           --no-delay0           skip the extra service configuration MaxQueueDelayMs=0
+          --service-warmup S    seconds of untimed load before a service configuration's first cell (default: 8; --quick: 1;
+                                0 measures the cold service, whose JIT has not tiered up yet)
+          --rounds N            interleaved rounds (pipeline limit, service, batching off) for the throughput targets
+                                (default: 5; --quick: 1; 0 skips them and judges the targets on the single cells)
           --memory-models DIR   repository for the idle-memory probe (default: --models); both models load there
           --api-dll PATH        ConR.Api.dll for the idle-memory probe (default: found next to the bench's build)
           --only LIST           run only some parts: ort,pipeline,http,memory (default: all)
@@ -50,6 +54,8 @@ internal sealed class BenchOptions
 
     public bool Delay0 { get; init; } = true;
 
+    public int Rounds { get; init; } = 5;
+
     public string? MemoryModels { get; init; }
 
     public string? ApiDll { get; init; }
@@ -60,6 +66,9 @@ internal sealed class BenchOptions
 
     /// <summary>Seconds of untimed work before each cell.</summary>
     public double WarmupSeconds => Quick ? 0.5 : 1.5;
+
+    /// <summary>Gets the seconds of untimed load at the highest concurrency before a service configuration's first cell.</summary>
+    public double ServiceWarmupSeconds { get; init; } = 8;
 
     public IReadOnlyList<int> BatchSweep => Quick ? [1, 8, 32] : [1, 2, 4, 8, 16, 32];
 
@@ -72,6 +81,8 @@ internal sealed class BenchOptions
         bool quick = false, delay0 = true;
         IReadOnlyList<int>? concurrency = null, workers = null;
         int maxBatch = 16, queueDelay = 2, intraOp = 0;
+        int? rounds = null;
+        double? serviceWarmup = null;
         HashSet<string>? only = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -90,6 +101,8 @@ internal sealed class BenchOptions
                 case "--intra-op": intraOp = Int(flag, Value(), 0, 256); break;
                 case "--workers": workers = IntList(flag, Value(), 1, 64); break;
                 case "--no-delay0": delay0 = false; break;
+                case "--service-warmup": serviceWarmup = NonNegativeDouble(flag, Value()); break;
+                case "--rounds": rounds = Int(flag, Value(), 0, 100); break;
                 case "--memory-models": memoryModels = Value(); break;
                 case "--api-dll": apiDll = Value(); break;
                 case "--markdown": markdown = Value(); break;
@@ -137,6 +150,8 @@ internal sealed class BenchOptions
             IntraOp = intraOp,
             Workers = workers,
             Delay0 = delay0 && !quick,
+            Rounds = rounds ?? (quick ? 1 : 5),
+            ServiceWarmupSeconds = serviceWarmup ?? (quick ? 1 : 8),
             MemoryModels = Path.GetFullPath(memoryModels ?? models),
             ApiDll = apiDll is null ? null : Path.GetFullPath(apiDll),
             Only = only ?? new HashSet<string>(["ort", "pipeline", "http", "memory"], StringComparer.Ordinal),
@@ -148,6 +163,11 @@ internal sealed class BenchOptions
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d > 0 && double.IsFinite(d)
             ? d
             : throw new ArgumentException($"{flag}: '{value}' is not a positive number.");
+
+    private static double NonNegativeDouble(string flag, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d >= 0 && double.IsFinite(d)
+            ? d
+            : throw new ArgumentException($"{flag}: '{value}' is not a number >= 0.");
 
     private static int Int(string flag, string value, int min, int max) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max

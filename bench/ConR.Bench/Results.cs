@@ -84,8 +84,11 @@ internal sealed class Report
     private readonly List<TargetCheck> targets = [];
     private readonly List<(string Name, string Value)> memory = [];
     private readonly List<string> notes = [];
+    private readonly List<PairedRound> rounds = [];
 
     public IReadOnlyList<Cell> Cells => cells;
+
+    public IReadOnlyList<PairedRound> Rounds => rounds;
 
     public List<(string Name, string Value)> Context { get; } = [];
 
@@ -97,6 +100,8 @@ internal sealed class Report
         var cpu = double.IsNaN(cell.CpuMsPerImage) ? string.Empty : $", CPU {F(cell.CpuMsPerImage, 2)} ms/image at {F(100 * cell.CpuUse, 0)} % of cores, {F(cell.AllocatedKbPerImage, 1)} KB allocated/image";
         Console.WriteLine($"  [{cell.Part}] {cell.What}: {F(cell.ImagesPerSecond, 1)} images/s {latency}{errors}{cpu} {cell.Note}".TrimEnd());
     }
+
+    public void AddRounds(IEnumerable<PairedRound> measured) => rounds.AddRange(measured);
 
     public void AddTarget(TargetCheck target) => targets.Add(target);
 
@@ -131,6 +136,18 @@ internal sealed class Report
             var l = c.Latency;
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"| {c.Part} | {c.What} | {F(c.ImagesPerSecond, 1)} | {F(l?.P50, 2)} | {F(l?.P95, 2)} | {F(l?.P99, 2)} | {F(c.CpuMsPerImage, 2)} | {(double.IsNaN(c.CpuUse) ? "-" : F(100 * c.CpuUse, 0) + " %")} | {F(c.AllocatedKbPerImage, 1)} | {c.Count} | {c.Errors} | {c.Note} |");
+        }
+
+        if (rounds.Count > 0)
+        {
+            md.AppendLine().AppendLine("### Interleaved rounds (the throughput targets)").AppendLine();
+            md.AppendLine("| round | pipeline limit, images/s | service, images/s | batching off, images/s | service / limit | batching gain |");
+            md.AppendLine("|---:|---:|---:|---:|---:|---:|");
+            foreach (var r in rounds)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {r.Round} | {F(r.Limit, 1)} | {F(r.Batched, 1)} | {F(r.Unbatched, 1)} | {F(100 * r.ServiceShare, 1)} % | {F(r.BatchingGain, 2)}x |");
+            }
         }
 
         if (targets.Count > 0)

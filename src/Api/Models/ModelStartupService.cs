@@ -1,7 +1,9 @@
 using ConR.Api.Errors;
 using ConR.Api.Hosting;
+using ConR.Api.Imaging;
 using ConR.Api.Onnx;
 using ConR.Api.Options;
+using ConR.Shared.Preprocessing;
 using Microsoft.Extensions.Options;
 
 namespace ConR.Api.Models;
@@ -9,10 +11,12 @@ namespace ConR.Api.Models;
 /// <summary>
 /// Start-up: checks the device synchronously (device=cuda without a loadable CUDA provider stops start-up with the
 /// reason), then loads and warms up every configured model in the background while the service is live but not
-/// ready. A package that fails to load stops the service (as Triton's exit-on-error does), naming the package.
+/// ready, after running the image path once over generated images (<see cref="ImagePathWarmup"/>). A package that
+/// fails to load stops the service (as Triton's exit-on-error does), naming the package.
 /// </summary>
 internal sealed class ModelStartupService(
     ModelRegistry registry,
+    ImageReader images,
     IInferenceBackendFactory factory,
     IOptions<InferenceOptions> options,
     IHostApplicationLifetime lifetime,
@@ -38,6 +42,23 @@ internal sealed class ModelStartupService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Before the models: ready then also means the decoding and preprocessing code has been through the JIT.
+        // The tensor size does not matter to the JIT; the age models' 64 px spec stands for any.
+        // It only saves the first requests some JIT time, so a refusal (a tiny MaxPixels or decode timeout) is logged, not fatal.
+        var settings = options.Value;
+        try
+        {
+            var warm = await Task.Run(() => ImagePathWarmup.Run(images, ImageSpec.Age(64), settings.WarmupImages, ImagePathWarmup.SideWithin(settings.MaxPixels)), stoppingToken);
+            if (warm.Images > 0)
+            {
+                Log.ImagePathWarmedUp(logger, warm.Images, warm.Elapsed.TotalMilliseconds);
+            }
+        }
+        catch (ApiProblemException ex)
+        {
+            Log.ImagePathWarmupSkipped(logger, ex.Message);
+        }
+
         var failed = new List<string>();
         foreach (var name in registry.ConfiguredModels)
         {

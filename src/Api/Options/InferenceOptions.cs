@@ -57,6 +57,14 @@ internal sealed class InferenceOptions
     [Range(1, 3_600_000)]
     public int WarmupTimeoutMs { get; set; } = 120_000;
 
+    /// <summary>
+    /// Generated JPEGs and as many PNGs decoded and preprocessed at start-up, before the service is ready, so that
+    /// the first requests do not wait for the JIT to compile the decoders; 0 skips it.
+    /// </summary>
+    /// <value>The default is 64 of each.</value>
+    [Range(0, 10_000)]
+    public int WarmupImages { get; set; } = 64;
+
     /// <summary>Images decoded and preprocessed at the same time, across all requests; 0 = no limit.</summary>
     /// <value>The default is the number of cores.</value>
     [Range(0, 4096)]

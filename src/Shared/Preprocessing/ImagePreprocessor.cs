@@ -44,23 +44,25 @@ public static class ImagePreprocessor
         ArgumentNullException.ThrowIfNull(resized);
         ArgumentNullException.ThrowIfNull(spec);
         Check(spec, resized.Width, resized.Height, destination.Length);
-        var table = new float[TableLength];
-        FillTable(spec, table);
-        // A span cannot enter the lambda, so the output is staged through a pooled array.
+        // A span cannot enter the lambda, so the table and the output are staged through pooled arrays.
+        var table = ArrayPool<float>.Shared.Rent(TableLength);
         var chw = ArrayPool<float>.Shared.Rent(destination.Length);
         try
         {
+            FillTable(spec, table.AsSpan(0, TableLength));
             resized.ProcessPixelRows(accessor =>
             {
                 var staged = chw.AsSpan(0, spec.TensorLength);
+                var lookup = table.AsSpan(0, TableLength);
                 for (int y = 0; y < accessor.Height; y++)
-                    NormalizeRow(MemoryMarshal.AsBytes(accessor.GetRowSpan(y)), y, spec.Width, spec.Height, table, staged);
+                    NormalizeRow(MemoryMarshal.AsBytes(accessor.GetRowSpan(y)), y, spec.Width, spec.Height, lookup, staged);
             });
             chw.AsSpan(0, destination.Length).CopyTo(destination);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(chw);
+            ArrayPool<float>.Shared.Return(table);
         }
     }
 

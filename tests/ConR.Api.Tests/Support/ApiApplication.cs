@@ -56,13 +56,15 @@ internal sealed class ApiApplication(
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         // The fixture repository; CPU, so no test waits on a CUDA probe (the device tests set it back); a known admin
-        // key; rate limiting off unless a test is about it.
+        // key; rate limiting off unless a test is about it; one warm-up image of each format (the JIT's sake is not the
+        // tests', and a hundred hosts would pay for it).
         var values = new Dictionary<string, string?>
         {
             ["Inference:ModelRepository"] = repository ?? Fixtures.Repository,
             ["Inference:Device"] = "cpu",
             ["Inference:AdminApiKey"] = AdminKey,
             ["Inference:IntraOpThreads"] = "1",
+            ["Inference:WarmupImages"] = "1",
             ["RateLimiting:Enabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ConR.Api.Tests.Support;
 
-/// <summary>Collects a host's log lines (warnings and above) so tests can assert what an operator would read.</summary>
+/// <summary>Collects a host's log lines (information and above) so tests can assert what an operator would read.</summary>
 internal sealed class LogSink : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> lines = new();
@@ -21,7 +21,7 @@ internal sealed class LogSink : ILoggerProvider
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {

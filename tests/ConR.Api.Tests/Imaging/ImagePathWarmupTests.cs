@@ -1,0 +1,87 @@
+using ConR.Api.Errors;
+using ConR.Api.Imaging;
+using ConR.Api.Options;
+using ConR.Api.Tests.Support;
+using ConR.Shared.Preprocessing;
+using MsOptions = Microsoft.Extensions.Options.Options;
+
+namespace ConR.Api.Tests.Imaging;
+
+/// <summary>The start-up warm-up runs the real request path (the reader's checks, decoding, preprocessing).</summary>
+public sealed class ImagePathWarmupTests
+{
+    [Fact]
+    public void Run_DecodesAndPreprocessesAJpegAndAPngPerIteration()
+    {
+        using var reader = new ImageReader(MsOptions.Create(new InferenceOptions()));
+
+        var result = ImagePathWarmup.Run(reader, ImageSpec.Age(32), iterations: 3, side: 200);
+
+        Assert.Equal(6, result.Images);
+        Assert.True(result.Elapsed > TimeSpan.Zero);
+    }
+
+    [Fact]
+    public void Run_GoesThroughTheReadersLimits()
+    {
+        // 200x200 generated images against a 100-pixel limit: the same 413 a request would get.
+        using var reader = new ImageReader(MsOptions.Create(new InferenceOptions { MaxPixels = 100 }));
+
+        var error = Assert.Throws<ApiProblemException>(() => ImagePathWarmup.Run(reader, ImageSpec.Age(32), iterations: 1, side: 200));
+
+        Assert.Equal(413, error.Status);
+    }
+
+    [Fact]
+    public void Run_ZeroIterations_DecodesNothing()
+    {
+        using var reader = new ImageReader(MsOptions.Create(new InferenceOptions { MaxPixels = 100 }));
+
+        Assert.Equal(0, ImagePathWarmup.Run(reader, ImageSpec.Age(32), iterations: 0, side: 200).Images);
+    }
+
+    [Theory]
+    [InlineData(40_000_000, 200)]
+    [InlineData(1000, 31)]
+    [InlineData(1, 1)]
+    public void SideWithin_KeepsTheImagesUnderMaxPixels(long maxPixels, int expected)
+    {
+        Assert.Equal(expected, ImagePathWarmup.SideWithin(maxPixels));
+    }
+
+    [Fact]
+    public async Task StartUp_TightImageLimits_WarmUpNeverStopsTheService()
+    {
+        // With MaxPixels 1000 a 200x200 warm-up image would be refused (413) and, unhandled, stop the host; the
+        // images shrink to 31x31 instead. A 1 ms decode limit may still refuse them: then the warm-up is skipped
+        // with a warning, and either way the service comes up.
+        await using var app = new ApiApplication(settings: new Dictionary<string, string?>
+        {
+            ["Inference:WarmupImages"] = "50",
+            ["Inference:MaxPixels"] = "1000",
+            ["Inference:DecodeTimeoutMs"] = "1",
+        });
+        using var client = await app.StartReadyAsync();
+
+        Assert.Contains(app.Logs.Lines, line => line.Contains("Image path warm", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("5", "Image path warmed up: 10 generated images")]
+    [InlineData("0", null)]
+    public async Task StartUp_WarmsTheImagePathBeforeReady(string images, string? expected)
+    {
+        await using var app = new ApiApplication(settings: new Dictionary<string, string?> { ["Inference:WarmupImages"] = images });
+        using var client = await app.StartReadyAsync();
+
+        var logged = app.Logs.Lines.Where(line => line.Contains("Image path warmed up", StringComparison.Ordinal)).ToList();
+        if (expected is null)
+        {
+            Assert.Empty(logged);
+        }
+        else
+        {
+            Assert.Contains(logged, line => line.Contains(expected, StringComparison.Ordinal));
+        }
+    }
+}
