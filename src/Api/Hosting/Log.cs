@@ -51,7 +51,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 31, Level = LogLevel.Information, Message = "Ready: {Models} loaded and warmed up")]
     public static partial void Ready(ILogger logger, string models);
 
-    [LoggerMessage(EventId = 32, Level = LogLevel.Information, Message = "Image path warmed up: {Images} generated images decoded and preprocessed in {ElapsedMs:F0} ms")]
+    [LoggerMessage(EventId = 32, Level = LogLevel.Information, Message = "Image path warmed up: {Images} images decoded and preprocessed in {ElapsedMs:F0} ms")]
     public static partial void ImagePathWarmedUp(ILogger logger, int images, double elapsedMs);
 
     [LoggerMessage(EventId = 33, Level = LogLevel.Warning, Message = "Image path warm-up skipped; the first requests will be slower: {Reason}")]

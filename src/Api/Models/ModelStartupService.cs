@@ -44,11 +44,12 @@ internal sealed class ModelStartupService(
     {
         // Before the models: ready then also means the decoding and preprocessing code has been through the JIT.
         // The tensor size does not matter to the JIT; the age models' 64 px spec stands for any.
-        // It only saves the first requests some JIT time, so a refusal (a tiny MaxPixels or decode timeout) is logged, not fatal.
+        // It only saves the first requests some JIT time, so a refusal (MaxPixels under the samples' 200x200, a tiny
+        // decode timeout) is logged, not fatal.
         var settings = options.Value;
         try
         {
-            var warm = await Task.Run(() => ImagePathWarmup.Run(images, ImageSpec.Age(64), settings.WarmupImages, ImagePathWarmup.SideWithin(settings.MaxPixels)), stoppingToken);
+            var warm = await Task.Run(() => ImagePathWarmup.Run(images, ImageSpec.Age(64), settings.WarmupImages), stoppingToken);
             if (warm.Images > 0)
             {
                 Log.ImagePathWarmedUp(logger, warm.Images, warm.Elapsed.TotalMilliseconds);

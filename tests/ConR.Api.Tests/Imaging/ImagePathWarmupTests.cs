@@ -15,7 +15,7 @@ public sealed class ImagePathWarmupTests
     {
         using var reader = new ImageReader(MsOptions.Create(new InferenceOptions()));
 
-        var result = ImagePathWarmup.Run(reader, ImageSpec.Age(32), iterations: 3, side: 200);
+        var result = ImagePathWarmup.Run(reader, ImageSpec.Age(32), iterations: 3);
 
         Assert.Equal(6, result.Images);
         Assert.True(result.Elapsed > TimeSpan.Zero);
@@ -24,10 +24,10 @@ public sealed class ImagePathWarmupTests
     [Fact]
     public void Run_GoesThroughTheReadersLimits()
     {
-        // 200x200 generated images against a 100-pixel limit: the same 413 a request would get.
+        // The 200x200 samples against a 100-pixel limit: the same 413 a request would get.
         using var reader = new ImageReader(MsOptions.Create(new InferenceOptions { MaxPixels = 100 }));
 
-        var error = Assert.Throws<ApiProblemException>(() => ImagePathWarmup.Run(reader, ImageSpec.Age(32), iterations: 1, side: 200));
+        var error = Assert.Throws<ApiProblemException>(() => ImagePathWarmup.Run(reader, ImageSpec.Age(32), iterations: 1));
 
         Assert.Equal(413, error.Status);
     }
@@ -37,37 +37,25 @@ public sealed class ImagePathWarmupTests
     {
         using var reader = new ImageReader(MsOptions.Create(new InferenceOptions { MaxPixels = 100 }));
 
-        Assert.Equal(0, ImagePathWarmup.Run(reader, ImageSpec.Age(32), iterations: 0, side: 200).Images);
-    }
-
-    [Theory]
-    [InlineData(40_000_000, 200)]
-    [InlineData(1000, 31)]
-    [InlineData(1, 1)]
-    public void SideWithin_KeepsTheImagesUnderMaxPixels(long maxPixels, int expected)
-    {
-        Assert.Equal(expected, ImagePathWarmup.SideWithin(maxPixels));
+        Assert.Equal(0, ImagePathWarmup.Run(reader, ImageSpec.Age(32), iterations: 0).Images);
     }
 
     [Fact]
-    public async Task StartUp_TightImageLimits_WarmUpNeverStopsTheService()
+    public async Task StartUp_MaxPixelsBelowTheSamples_SkipsTheWarmUpAndStillGetsReady()
     {
-        // With MaxPixels 1000 a 200x200 warm-up image would be refused (413) and, unhandled, stop the host; the
-        // images shrink to 31x31 instead. A 1 ms decode limit may still refuse them: then the warm-up is skipped
-        // with a warning, and either way the service comes up.
+        // The 200x200 samples are refused (413) as a request would be; the warm-up is skipped, never fatal.
         await using var app = new ApiApplication(settings: new Dictionary<string, string?>
         {
-            ["Inference:WarmupImages"] = "50",
+            ["Inference:WarmupImages"] = "5",
             ["Inference:MaxPixels"] = "1000",
-            ["Inference:DecodeTimeoutMs"] = "1",
         });
         using var client = await app.StartReadyAsync();
 
-        Assert.Contains(app.Logs.Lines, line => line.Contains("Image path warm", StringComparison.Ordinal));
+        Assert.Contains(app.Logs.Lines, line => line.Contains("Image path warm-up skipped", StringComparison.Ordinal) && line.Contains("MaxPixels", StringComparison.Ordinal));
     }
 
     [Theory]
-    [InlineData("5", "Image path warmed up: 10 generated images")]
+    [InlineData("5", "Image path warmed up: 10 images")]
     [InlineData("0", null)]
     public async Task StartUp_WarmsTheImagePathBeforeReady(string images, string? expected)
     {
