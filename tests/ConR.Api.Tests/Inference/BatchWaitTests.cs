@@ -42,8 +42,9 @@ public sealed class BatchWaitTests
         scheduler.Submit(first);
         Assert.Equal(1, scheduler.Arriving);
 
-        // The first image is held while the second request is still decoding ...
-        await Task.Delay(200);
+        // The first image is held while the second request is still decoding ... (a blocking sleep, not Task.Delay:
+        // under a loaded test run the delay's continuation can wait for a pool thread past the 1 s queue delay.)
+        Thread.Sleep(100);
         Assert.False(first.Completion.IsCompleted);
         Assert.Empty(setup.BatchSizes);
 
