@@ -8,8 +8,8 @@ namespace ConR.Api.Imaging;
 /// Runs the request path's own CPU work (header check, JPEG and PNG decoding, resize, normalisation) on two bundled
 /// 200x200 images at start-up, so that the JIT compiles the decoders and the resizer before the first request instead
 /// of during it. Measured on the 2-core VM (separate process, curl, bundled age model): the first POST /v1/age after
-/// ready took 154-166 ms without this and 65-72 ms with it, and the next four 5-17 ms instead of 4.3-6.7 ms (plus
-/// one outlier of 20 ms); 64 iterations took 0.42 s, 16 took 0.22 s, and the idle memory did not change.
+/// ready took 154-166 ms without this and 65-72 ms with it; the next four took 5-17 ms without it and 4.3-6.7 ms with
+/// it (one outlier of 20 ms). 64 iterations took 0.42 s, 16 took 0.22 s, and the idle memory did not change.
 /// </summary>
 internal static class ImagePathWarmup
 {

@@ -189,7 +189,6 @@ internal static class KServeEndpoints
             [new InferOutput(layout.OutputName, Fp32, layout.OutputShape(n), data)]));
     }
 
-    // The batch size N, after checking everything the protocol lets a client get wrong.
     private static ModelMetadata Describe(LoadedModel model)
     {
         var card = model.Profile.Card;
@@ -217,6 +216,7 @@ internal static class KServeEndpoints
         throw Problems.NotFound($"Model '{name}' version '{version}' is not served; version {served} is (POST /v1/models/{name}/load?version=N serves another).");
     }
 
+    // The batch size N, after checking everything the protocol lets a client get wrong.
     private static int CheckInput(InferRequest request, LoadedModel model)
     {
         var layout = model.Profile.Layout;

@@ -11,7 +11,7 @@ namespace ConR.Api.Models;
 /// <summary>
 /// Start-up: checks the device synchronously (device=cuda without a loadable CUDA provider stops start-up with the
 /// reason), then loads and warms up every configured model in the background while the service is live but not
-/// ready, after running the image path once over generated images (<see cref="ImagePathWarmup"/>). A package that
+/// ready, after running the image path over its bundled warm-up images (<see cref="ImagePathWarmup"/>). A package that
 /// fails to load stops the service (as Triton's exit-on-error does), naming the package.
 /// </summary>
 internal sealed class ModelStartupService(
