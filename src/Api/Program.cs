@@ -6,6 +6,9 @@ using ConR.Api.KServe;
 using ConR.Api.Metrics;
 using ConR.Api.ModelsApi;
 
+// A wrong setting ends the process with its message and exit code 2, not a stack trace
+InvalidSettingsExit.Install();
+
 var builder = WebApplication.CreateBuilder(args);
 
 // Models: options (validated at start), ONNX sessions, the registry with atomic swap, warm-up at start

@@ -28,9 +28,10 @@ internal static class DepthEndpoints
                 "Multipart field `image` (JPEG, PNG, BMP or WebP). The map has the model's output resolution. `format=json` " +
                 "(default): width, height, units, min/max, the depth map and the uncertainty map (interval half-width per pixel " +
                 "at `level`) as base64 little-endian float32 row-major, and `ranges`: per depth range present {from, to, shot, " +
-                "pixelFraction, valRmse, halfWidth}. `format=png16`: a 16-bit greyscale PNG in millimetres (header " +
-                "X-Depth-Scale: 0.001 m per unit). `format=colormap`: an 8-bit turbo-like colour PNG, dark blue at the map's " +
-                "minimum and dark red at its maximum, given in metres in the X-Depth-Min and X-Depth-Max headers. Errors as for " +
+                "pixelFraction, valRmse, halfWidth}. `format=png16`: a 16-bit greyscale PNG in millimetres (headers " +
+                "X-Depth-Pixel-Units: millimetres, X-Depth-Scale: 0.001 m per unit). `format=colormap`: an 8-bit turbo-like colour " +
+                "PNG, dark blue at the map's minimum and dark red at its maximum. Both PNG formats give the map's range in the " +
+                "X-Depth-Min and X-Depth-Max headers, in the units of X-Depth-Units (always metres). Errors as for " +
                 "POST /v1/age; 400 for a bad `format` or `level`.")
             .DisableAntiforgery()
             .WithRequestBodyLimit(BodyLimit.SingleImage)
@@ -84,7 +85,9 @@ internal static class DepthEndpoints
         switch (chosenFormat)
         {
             case Png16:
-                headers["X-Depth-Units"] = "millimetres";
+                // X-Depth-Min/Max and X-Depth-Units stay in metres, as for every format; the pixels carry their own units.
+                headers["X-Depth-Units"] = ModelTasks.Metres;
+                headers["X-Depth-Pixel-Units"] = "millimetres";
                 headers["X-Depth-Scale"] = "0.001";
                 return TypedResults.File(DepthImages.Png16(analysis.DepthMemory, width, height), "image/png");
             case Colormap:

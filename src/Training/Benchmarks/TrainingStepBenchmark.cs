@@ -32,7 +32,7 @@ public static class TrainingStepBenchmark
         output.WriteLine($"| ConR loss alone (fwd + bwd, {2 * batchSize} features) | fp32 | {conrLoss:F2} | - | {conrLoss / conrFp32:P1} of an fp32 ConR step |");
     }
 
-    private static double TimeSteps(ModelSpec spec, int batchSize, int views, int steps, bool conrOnly, bool bf16)
+    internal static double TimeSteps(ModelSpec spec, int batchSize, int views, int steps, bool conrOnly, bool bf16)
     {
         using var master = new AgeRegressor(spec);
         using var shadow = bf16 ? new Bf16Shadow<AgeRegressor>(master, new AgeRegressor(spec), CPU) : null;

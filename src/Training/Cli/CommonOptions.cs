@@ -16,6 +16,6 @@ internal static class CommonOptions
     {
         var given = dependents.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
         if (!parse.GetValue(gate) && given.Count > 0)
-            throw new ConfigurationException($"{string.Join(", ", given)} only apply with {gate.Name}");
+            throw new ConfigurationException($"{string.Join(", ", given)} only {(given.Count == 1 ? "applies" : "apply")} with {gate.Name}");
     }
 }

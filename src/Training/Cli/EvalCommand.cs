@@ -28,7 +28,7 @@ internal static class EvalCommand
                 DepthEvaluation.Run(run, depthConfig, depthData, splitName, DeviceSelector.Select(parse.GetValue(device)!, Console.Out), Console.Out);
                 return 0;
             }
-            var config = RunDirectory.ReadJson<AgeTrainConfig>(run.ConfigPath);
+            var config = AgeTrainConfig.Read(run.ConfigPath);
             config.Validate();
             var data = AgeData.Load(config, Console.Out, new HashSet<string> { "train", splitName });
             AgeEvaluation.Run(run, config, data, splitName, DeviceSelector.Select(parse.GetValue(device)!, Console.Out), Console.Out);

@@ -35,7 +35,7 @@ internal static class RetrainRegressorCommand
             CommonOptions.RequireGate(parse, options.BmseLearnSigma, options.BmseSigmaLr);
             var baseRun = new RunDirectory(parse.GetValue(from)!);
             if (!baseRun.HasConfig) throw new ConfigurationException($"--from: {baseRun.Root} is not a run folder ({baseRun.ConfigPath} is missing)");
-            var baseConfig = RunDirectory.ReadJson<AgeTrainConfig>(baseRun.ConfigPath);
+            var baseConfig = AgeTrainConfig.Read(baseRun.ConfigPath);
             T Pick<T>(Option<T> option, T inherited) => parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option)! : inherited;
             bool bmse = parse.GetValue(options.Bmse);
             var config = baseConfig with

@@ -45,6 +45,14 @@ internal sealed class AgeTrainOptions
     public readonly Option<double> Tau = new("--tau") { Description = "ConR temperature (the official age code uses 0.07)", DefaultValueFactory = _ => 0.07 };
     public readonly Option<double> Pushing = new("--e") { Description = "ConR pushing scale e", DefaultValueFactory = _ => 0.01 };
     public readonly Option<string> Variant = new("--conr-variant") { Description = "OfficialAge | Clean", DefaultValueFactory = _ => "OfficialAge" };
+    public readonly Option<double> BetaWarmup = new("--beta-warmup") { Description = "Epochs over which beta ramps linearly from 0 (per step); 0: no warm-up", DefaultValueFactory = _ => 0.0 };
+    public readonly Option<int?> CropPadding = new("--crop-padding") { Description = "Random-crop padding in pixels (default: the official 16 px at 224, scaled to --img-size)" };
+    public readonly Option<string> Step = new("--conr-step")
+    {
+        Description = "official: L_R on view 1 and ConR on views 2-3 in a second forward pass (BatchNorm sees them apart); " +
+                      "single-forward: all three views in one pass (conr-train before format 2); two-view: L_R and ConR on the same two views",
+        DefaultValueFactory = _ => "official",
+    };
     public readonly Option<string> Reweight = new("--reweight") { Description = "none | sqrt_inv | inverse", DefaultValueFactory = _ => "none" };
     public readonly Option<bool> Lds = new("--lds") { Description = "Label distribution smoothing of the re-weighting (needs --reweight)" };
     public readonly Option<string> LdsKernel = new("--lds-kernel") { Description = "gaussian | triang | laplace", DefaultValueFactory = _ => "gaussian" };
@@ -85,16 +93,16 @@ internal sealed class AgeTrainOptions
     public readonly Option<string> Schedule = new("--schedule") { Description = "cosine | step | constant", DefaultValueFactory = _ => "cosine" };
     public readonly Option<int> Seed = new("--seed") { DefaultValueFactory = _ => 1 };
     public readonly Option<int> Workers = new("--workers") { Description = "Data preparation threads", DefaultValueFactory = _ => 2 };
-    public readonly Option<string> Precision = new("--precision") { Description = "fp32 | bf16 (bfloat16 compute, float32 master weights)", DefaultValueFactory = _ => "fp32" };
+    public readonly Option<string> Precision = new("--precision") { Description = "auto | fp32 | bf16 (bfloat16 compute, float32 master weights); auto picks bf16 only where a start-up probe measures it faster", DefaultValueFactory = _ => "auto" };
 
     /// <summary>Every option, in help order.</summary>
     public IEnumerable<Option> All =>
     [
-        Data, Csv, SkipBad, LimitTrain, ConR, Window, Beta, Tau, Pushing, Variant, Reweight, Lds, LdsKernel, LdsKs, LdsSigma,
+        Data, Csv, SkipBad, LimitTrain, ConR, Window, Beta, BetaWarmup, Tau, Pushing, Variant, Step, Reweight, Lds, LdsKernel, LdsKs, LdsSigma,
         Fds, FdsKernel, FdsKs, FdsSigma, StartUpdate, StartSmooth, BucketStart, BucketNum, FdsMomentum, FdsClamp,
         Bmse, BmseImp, BmseSigma, BmseLearnSigma, BmseSigmaLr, GaiComponents,
         RankSim, RankSimGamma, RankSimLambda, RrtFrom,
-        Loss, Arch, Width, ImgSize, Epochs, BatchSize, Lr, Schedule, Seed, Workers, Precision,
+        Loss, Arch, Width, ImgSize, CropPadding, Epochs, BatchSize, Lr, Schedule, Seed, Workers, Precision,
     ];
 
     /// <summary>The options that choose a method (or the seed); `compare` sets these per run of its grid.</summary>
@@ -102,7 +110,7 @@ internal sealed class AgeTrainOptions
 
     public void CheckGates(ParseResult parse)
     {
-        CommonOptions.RequireGate(parse, ConR, Window, Beta, Tau, Pushing, Variant);
+        CommonOptions.RequireGate(parse, ConR, Window, Beta, BetaWarmup, Tau, Pushing, Variant, Step);
         CommonOptions.RequireGate(parse, Lds, LdsKernel, LdsKs, LdsSigma);
         CommonOptions.RequireGate(parse, Fds, FdsKernel, FdsKs, FdsSigma, StartUpdate, StartSmooth, BucketStart, BucketNum, FdsMomentum, FdsClamp);
         CommonOptions.RequireGate(parse, Bmse, BmseImp, BmseSigma, BmseLearnSigma, BmseSigmaLr, GaiComponents);
@@ -128,6 +136,9 @@ internal sealed class AgeTrainOptions
             Temperature = parse.GetValue(Tau),
             PushingScale = parse.GetValue(Pushing),
             ConRVariant = parse.GetValue(Variant)!,
+            ConRStep = parse.GetValue(Step)!,
+            BetaWarmupEpochs = parse.GetValue(BetaWarmup),
+            CropPadding = parse.GetValue(CropPadding),
             Reweight = parse.GetValue(Reweight)!,
             Lds = parse.GetValue(Lds),
             LdsKernel = parse.GetValue(LdsKernel)!,

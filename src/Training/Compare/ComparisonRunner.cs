@@ -120,7 +120,7 @@ public sealed class ComparisonRunner(string outDir, string deviceName, TextWrite
     // A folder written with other flags is not silently mixed into the table.
     private static void CheckSameConfig(RunDirectory run, ComparisonCell cell)
     {
-        var saved = RunDirectory.ReadJson<AgeTrainConfig>(run.ConfigPath);
+        var saved = AgeTrainConfig.Read(run.ConfigPath);
         if (saved with { Workers = cell.Config.Workers } != cell.Config)
             throw new ConfigurationException($"{run.Root} holds a run with other flags than this comparison's ({run.ConfigPath}); use another --out or remove that folder");
     }

@@ -42,7 +42,7 @@ public sealed class BatchLoader : IDisposable
     /// <param name="indices">Store indices making up the epoch (a split, or a subset).</param>
     /// <param name="batchSize">Samples per batch.</param>
     /// <param name="views">Views per sample (2 for ConR's two augmentations).</param>
-    /// <param name="augment">true: <see cref="AgeAugmenter"/> with the default padding; false: the eval transform.</param>
+    /// <param name="augment">true: <see cref="AgeAugmenter"/>; false: the eval transform.</param>
     /// <param name="shuffle">Shuffle the indices with a generator seeded by (seed, epoch).</param>
     /// <param name="dropLast">Drop a final batch shorter than batchSize.</param>
     /// <param name="seed">Run seed.</param>
@@ -50,9 +50,10 @@ public sealed class BatchLoader : IDisposable
     /// <param name="workers">Background workers; 0 builds each batch on the consumer's thread.</param>
     /// <param name="prefetch">Batches that may wait, ready, for the consumer (at least one per worker).</param>
     /// <param name="spec">Normalization; its size must equal the store's.</param>
+    /// <param name="cropPadding">The augmenter's crop padding; null: <see cref="AgeAugmenter.DefaultPadding"/>.</param>
     public BatchLoader(
         ImageStore store, IReadOnlyList<int> indices, int batchSize, int views, bool augment, bool shuffle, bool dropLast,
-        int seed, int epoch, int workers, int prefetch, ImageSpec spec)
+        int seed, int epoch, int workers, int prefetch, ImageSpec spec, int? cropPadding = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(indices);
@@ -79,7 +80,7 @@ public sealed class BatchLoader : IDisposable
         this.workers = workers;
         this.prefetch = prefetch;
         this.spec = spec;
-        augmenter = new AgeAugmenter(store.Size);
+        augmenter = new AgeAugmenter(store.Size, cropPadding ?? AgeAugmenter.DefaultPadding(store.Size));
         order = [.. indices];
         if (shuffle) Shuffle(order, new Random(SeedMix.Mix(seed, epoch, -1, -1)));
         BatchCount = dropLast ? order.Length / batchSize : (order.Length + batchSize - 1) / batchSize;

@@ -106,11 +106,11 @@ public static class AgeModelPackager
         }
         if (raw is null) throw new ConfigurationException($"{run.ConfigPath} is not a JSON object");
         int format = raw["format"]?.GetValue<int>() ?? 0;
-        if (format != AgeTrainConfig.CurrentFormat)
-            throw new ConfigurationException($"{run.ConfigPath}: run format {format} is not supported by this exporter (expected {AgeTrainConfig.CurrentFormat}); retrain or export with the matching version");
+        if (format is < 1 or > AgeTrainConfig.CurrentFormat)
+            throw new ConfigurationException($"{run.ConfigPath}: run format {format} is not supported by this exporter (expected 1 to {AgeTrainConfig.CurrentFormat}); retrain or export with the matching version");
         if (raw["imageSize"] is null || raw["architecture"] is null)
             throw new ConfigurationException($"{run.ConfigPath} is not an age run (no architecture/imageSize)");
-        var config = RunDirectory.ReadJson<AgeTrainConfig>(run.ConfigPath);
+        var config = AgeTrainConfig.Read(run.ConfigPath);
         config.Validate();
         return config;
     }

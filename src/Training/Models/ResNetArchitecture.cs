@@ -15,12 +15,22 @@ public sealed record ResNetArchitecture(string Name, bool Bottleneck, int[] Bloc
         _ => throw new ArgumentException($"unknown architecture '{name}' (resnet18, resnet34, resnet50)", nameof(name)),
     };
 
-    /// <summary>Channels of the four stages before bottleneck expansion, scaled by the width multiplier.</summary>
+    /// <summary>
+    /// Channels of the four stages before bottleneck expansion, scaled by the width multiplier, at least
+    /// <see cref="MinChannels"/>.
+    /// </summary>
     public static int[] StageWidths(double width)
     {
         if (!(width > 0) || width > 4) throw new ArgumentOutOfRangeException(nameof(width), width, "width multiplier must be in (0, 4]");
-        return new[] { 64, 128, 256, 512 }.Select(c => Math.Max(4, (int)Math.Round(c * width))).ToArray();
+        return new[] { 64, 128, 256, 512 }.Select(c => Math.Max(MinChannels, (int)Math.Round(c * width))).ToArray();
     }
+
+    /// <summary>
+    /// The fewest channels a stage gets. On AVX-512 CPUs the oneDNN convolution in TorchSharp-cpu 0.107's libtorch
+    /// returns a nondeterministic, sometimes NaN, input gradient for convolutions with fewer than 16 output channels
+    /// (measured: docs/results.md, "A libtorch defect under 16 channels"); 16 keeps every encoder convolution clear of it.
+    /// </summary>
+    public const int MinChannels = 16;
 }
 
 /// <summary>How the first layers reduce resolution; picked from the image size so small CPU inputs keep detail.</summary>

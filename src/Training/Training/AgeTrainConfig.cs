@@ -8,7 +8,8 @@ namespace ConR.Training.Training;
 /// <summary>Everything that determines an age run; saved as config.json so eval, resume and export rebuild it exactly.</summary>
 public sealed record AgeTrainConfig
 {
-    public const int CurrentFormat = 1;
+    /// <summary>2: adds <see cref="ConRStep"/>. Format 1 runs (single forward pass, the only step then) are migrated on read.</summary>
+    public const int CurrentFormat = 2;
 
     public int Format { get; init; } = CurrentFormat;
     public required string DataDir { get; init; }
@@ -34,6 +35,17 @@ public sealed record AgeTrainConfig
     public double PushingScale { get; init; } = 0.01;
     public string ConRVariant { get; init; } = nameof(Losses.ConRVariant.OfficialAge);
 
+    /// <summary>
+    /// Epochs over which beta ramps linearly from 0 to <see cref="Beta"/> (per step); 0: full beta from the first step.
+    /// </summary>
+    public double BetaWarmupEpochs { get; init; }
+
+    /// <summary>Random-crop padding in pixels; null: the official 16 px at 224 scaled to the image size.</summary>
+    public int? CropPadding { get; init; }
+
+    /// <summary>How the views pass through the network: official | single-forward | two-view (<see cref="ConRStepKind"/>).</summary>
+    public string ConRStep { get; init; } = "official";
+
     public int Epochs { get; init; } = 10;
     public int BatchSize { get; init; } = 64;
     public double LearningRate { get; init; } = 1e-3;
@@ -42,7 +54,10 @@ public sealed record AgeTrainConfig
     public int Seed { get; init; } = 1;
     public int Workers { get; init; } = 2;
 
-    /// <summary>fp32, or bf16 compute with float32 master weights (several times faster on CPUs with AMX).</summary>
+    /// <summary>
+    /// fp32, or bf16 compute with float32 master weights (faster only on CPUs with native bf16); auto is resolved to one
+    /// of them (<see cref="PrecisionChoice"/>) before config.json is written.
+    /// </summary>
     public string Precision { get; init; } = "fp32";
 
     /// <summary>A step loss above this multiple of the recent median counts as an explosion and stops the run.</summary>
@@ -90,6 +105,26 @@ public sealed record AgeTrainConfig
         Variant = Enum.Parse<ConRVariant>(ConRVariant, ignoreCase: true),
     };
 
+    public ConRStepKind ConRStepKind() => ConRStepKinds.Parse(ConRStep);
+
+    /// <summary>beta at a point of training: the linear warm-up over <see cref="BetaWarmupEpochs"/>, then <see cref="Beta"/>.</summary>
+    /// <param name="epochProgress">Epochs completed, fractional within an epoch (0 at the first step).</param>
+    public double BetaAt(double epochProgress) => BetaWarmupEpochs <= 0 ? Beta : Beta * Math.Min(1, epochProgress / BetaWarmupEpochs);
+
+    /// <summary>
+    /// Reads a run's config.json, migrating older formats: a format 1 ConR run trained its three views in one forward
+    /// pass, so it becomes <c>--conr-step single-forward</c> (a run without ConR keeps the default, which it never used).
+    /// </summary>
+    public static AgeTrainConfig Read(string path)
+    {
+        var saved = RunDirectory.ReadJson<AgeTrainConfig>(path);
+        return saved.Format != 1 ? saved : saved with
+        {
+            Format = CurrentFormat,
+            ConRStep = saved.ConR ? ConRStepKinds.Names[(int)Losses.ConRStepKind.SingleForward] : saved.ConRStep,
+        };
+    }
+
     public ReweightMode ReweightMode() => ImbalanceFlags.ParseReweight(Reweight);
 
     public LdsOptions? LdsOptions() => ImbalanceFlags.Lds(Lds, LdsKernel, LdsKernelSize, LdsSigma);
@@ -126,6 +161,7 @@ public sealed record AgeTrainConfig
         if (!Enum.TryParse<LdsKernelKind>(LdsKernel, true, out _)) throw new ConfigurationException($"--lds-kernel must be gaussian, triang or laplace (got '{LdsKernel}')");
         if (Lds) LdsOptions()!.Validate();
         if (!Enum.TryParse<ConRVariant>(ConRVariant, true, out _)) throw new ConfigurationException($"--conr-variant must be OfficialAge, OfficialDepth or Clean (got '{ConRVariant}')");
+        if (!ConRStepKinds.Names.Contains(ConRStep.ToLowerInvariant())) throw new ConfigurationException($"--conr-step must be {string.Join(", ", ConRStepKinds.Names)} (got '{ConRStep}')");
         try
         {
             ConROptions().Validate();
@@ -144,7 +180,9 @@ public sealed record AgeTrainConfig
         if (!(LearningRate > 0)) throw new ConfigurationException("--lr must be positive");
         if (Schedule is not ("cosine" or "step" or "constant")) throw new ConfigurationException("--schedule must be cosine, step or constant");
         if (!(Beta >= 0)) throw new ConfigurationException("--beta must be >= 0");
-        if (Precision is not ("fp32" or "bf16")) throw new ConfigurationException("--precision must be fp32 or bf16");
+        if (!(BetaWarmupEpochs >= 0) || BetaWarmupEpochs > Epochs) throw new ConfigurationException($"--beta-warmup must be between 0 and --epochs {Epochs} (got {BetaWarmupEpochs})");
+        if (CropPadding is < 0 || CropPadding >= ImageSize) throw new ConfigurationException($"--crop-padding must be between 0 and --img-size - 1 (got {CropPadding})");
+        if (Precision is not ("fp32" or "bf16" or PrecisionChoice.Auto)) throw new ConfigurationException("--precision must be auto, fp32 or bf16");
         if (Workers < 1) throw new ConfigurationException("--workers must be at least 1");
         if (LimitTrain is < 2) throw new ConfigurationException("--limit-train must be at least 2");
         ValidateMethods(reweight);

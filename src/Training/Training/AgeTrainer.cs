@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 namespace ConR.Training.Training;
 
 /// <summary>
-/// The age training loop: L = L_R + beta * L_ConR with three views per sample (one for L_R, two for ConR), best epoch
+/// The age training loop: L = L_R + beta * L_ConR with the views arranged as <see cref="ConRStepKind"/> says, best epoch
 /// on val, an atomic checkpoint every epoch, and a resume that reproduces an uninterrupted run bit for bit.
 /// </summary>
 public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device device, TextWriter log)
@@ -60,14 +60,15 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
         frozenBuffers = rrt && shadow is not null ? model.buffers().Select(b => (b, b.detach().clone())).ToArray() : null;
         var conrOptions = config.ConROptions();
         var lossKind = RegressionLoss.Parse(config.Loss);
-        int views = config.ConR ? 3 : 1;
+        var stepKind = config.ConRStepKind();
+        int views = ConRStepKinds.ViewsPerSample(config.ConR, stepKind);
         var progress = new ProgressLine(log);
         for (int epoch = state.CompletedEpochs; epoch < config.Epochs; epoch++)
         {
             double lr = LearningRateSchedule.At(config.Schedule, config.LearningRate, epoch, config.Epochs);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
             var epochWatch = Stopwatch.StartNew();
-            var (regression, conr, images, waitFraction) = RunEpoch(model, shadow, optimizer, methods, data, epoch, views, lossKind, conrOptions, progress, cancellation);
+            var (regression, conr, images, waitFraction) = RunEpoch(model, shadow, optimizer, methods, data, epoch, views, stepKind, lossKind, conrOptions, progress, cancellation);
             if (methods.Fds is { } fds && epoch >= fds.Options.StartUpdate) UpdateFdsStatistics(model, fds, data, epoch);
             var (valMae, valMse) = Evaluate(model, data, data.Val);
             double seconds = epochWatch.Elapsed.TotalSeconds;
@@ -92,7 +93,7 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
     }
 
     private (double Regression, double ConR, long Images, double WaitFraction) RunEpoch(
-        AgeRegressor model, Bf16Shadow<AgeRegressor>? shadow, OptimizerHelper optimizer, AgeMethodState methods, AgeData data, int epoch, int views,
+        AgeRegressor model, Bf16Shadow<AgeRegressor>? shadow, OptimizerHelper optimizer, AgeMethodState methods, AgeData data, int epoch, int views, ConRStepKind stepKind,
         RegressionLossKind lossKind, ConROptions conrOptions, ProgressLine progress, CancellationToken cancellation)
     {
         model.train();
@@ -107,7 +108,7 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
         methods.StartEpoch();
         var inputType = shadow is null ? ScalarType.Float32 : ScalarType.BFloat16;
         using var loader = new BatchLoader(data.Store, data.Train, config.BatchSize, views, augment: true, shuffle: true,
-            dropLast: true, config.Seed, epoch, config.Workers, prefetch: 4, data.Spec);
+            dropLast: true, config.Seed, epoch, config.Workers, prefetch: 4, data.Spec, config.CropPadding);
         int steps = data.Train.Length / config.BatchSize;
         double sumRegression = 0, sumConR = 0;
         long images = 0;
@@ -117,7 +118,7 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
         foreach (var batch in loader.Batches())
         {
             cancellation.ThrowIfCancellationRequested();
-            var (regressionValue, conrValue) = Step(network, optimizer, shadow, methods, batch, data, views, lossKind, conrOptions, inputType, guard, epoch, step);
+            var (regressionValue, conrValue) = Step(network, optimizer, shadow, methods, batch, data, stepKind, lossKind, conrOptions, inputType, guard, epoch, step);
             int b = batch.Count;
             loader.Return(batch); // the tensors copied the buffers; recycle them for the next batch
             sumRegression += regressionValue;
@@ -134,44 +135,35 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
     }
 
     private (double Regression, double ConR) Step(
-        AgeRegressor network, OptimizerHelper optimizer, Bf16Shadow<AgeRegressor>? shadow, AgeMethodState methods, HostBatch batch, AgeData data, int views,
+        AgeRegressor network, OptimizerHelper optimizer, Bf16Shadow<AgeRegressor>? shadow, AgeMethodState methods, HostBatch batch, AgeData data, ConRStepKind stepKind,
         RegressionLossKind lossKind, ConROptions conrOptions, ScalarType inputType, DivergenceGuard guard, int epoch, int step)
     {
         using var scope = NewDisposeScope();
         int b = batch.Count, size = config.ImageSize;
-        var input = cat(batch.Views.Select(v => tensor(v, [b, 3, size, size])).ToArray(), 0).to(device);
+        var views = batch.Views.Select(v => tensor(v, [b, 3, size, size]).to(device).to_type(inputType)).ToArray();
         var labels = tensor(batch.Labels, [b, 1]).to(device);
         var weights = tensor(batch.Indices.Select(i => data.Weights[i]).ToArray(), [b, 1]).to(device);
         optimizer.zero_grad();
         methods.ZeroGrad();
         shadow?.PullWeights();
-        var (prediction, features) = network.forward(input.to_type(inputType));
-        prediction = prediction.to_type(ScalarType.Float32);
-        features = features.to_type(ScalarType.Float32);
-        var regressionPrediction = prediction[..b];
+        var outputs = AgeStepForward.Run(network.forward, views, labels, weights, config.ConR, stepKind);
         if (methods.Fds is { } fds && epoch >= fds.Options.StartSmooth)
         {
-            // FDS calibrates the L_R view's features only; ConR below keeps the unsmoothed features and predictions.
-            var calibrated = fds.Smooth(features[..b], labels, epoch);
-            regressionPrediction = network.Regress(calibrated.to_type(inputType)).to_type(ScalarType.Float32);
+            // FDS calibrates the L_R features only; ConR keeps the unsmoothed features and predictions.
+            var calibrated = fds.Smooth(outputs.RegressionFeatures, outputs.RegressionLabels, epoch);
+            outputs = outputs with { RegressionPrediction = network.Regress(calibrated.to_type(inputType)).to_type(ScalarType.Float32) };
         }
-        var regression = methods.BalancedMse is { } bmse
-            ? bmse.Compute(regressionPrediction, labels)
-            : RegressionLoss.Compute(lossKind, regressionPrediction, labels, weights);
-        var loss = regression;
-        double conrValue = 0;
-        if (views == 3)
-        {
-            // Views 2 and 3 of every sample form the 2B ConR batch; its predictions are constants.
-            var conr = ConRLoss.Compute(features[b..], cat([labels, labels], 0), prediction[b..].detach(), cat([weights, weights], 0), conrOptions);
-            loss = regression + config.Beta * conr;
-            conrValue = conr.item<float>();
-        }
+        var (loss, regression, conr) = AgeStepForward.Loss(
+            outputs,
+            (prediction, target, weight) => methods.BalancedMse is { } bmse ? bmse.Compute(prediction, target) : RegressionLoss.Compute(lossKind, prediction, target, weight),
+            config.BetaAt(epoch + ((double)step / (data.Train.Length / config.BatchSize))),
+            conrOptions);
+        double conrValue = conr is null ? 0 : conr.item<float>();
         if (config.RankSim)
         {
             // One representative per label, drawn from a stream that depends only on (seed, epoch, step).
             var random = new Random(SeedMix.Mix(config.Seed, epoch, step, RankSimStream));
-            var rankSim = Methods.RankSim.Compute(features[..b], labels, config.RankSimLambda, random);
+            var rankSim = Methods.RankSim.Compute(outputs.FirstViewFeatures, labels, config.RankSimLambda, random);
             loss = loss + config.RankSimGamma * rankSim;
             methods.RecordRankSim(rankSim.item<float>());
         }

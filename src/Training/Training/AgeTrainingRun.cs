@@ -15,10 +15,22 @@ public static class AgeTrainingRun
         config.Validate();
         if (config.RrtFrom is not null) CheckRrtBase(config, outDir);
         var run = new RunDirectory(outDir);
-        config = TrainingCheckpoints.OpenRun(run, config, resume, ReadConfig, (saved, given) => saved with { Workers = given.Workers });
-
         var device = DeviceSelector.Select(deviceName, log);
-        var data = AgeData.Load(config, log, cache: images);
+        // A new run's config.json is written only once its data has loaded, so a wrong --data leaves nothing behind
+        // that would refuse the corrected command; a resumed run is checked against its config.json first.
+        AgeData data;
+        if (resume)
+        {
+            config = OpenRun(run, ResolvePrecision(config, run, resume, device, log), resume);
+            data = AgeData.Load(config, log, cache: images);
+        }
+        else
+        {
+            if (run.HasConfig) _ = OpenRun(run, config, resume); // refuses: the folder holds a run
+            config = ResolvePrecision(config, run, resume, device, log);
+            data = AgeData.Load(config, log, cache: images);
+            config = OpenRun(run, config, resume);
+        }
         log.WriteLine($"train {data.Train.Length}, val {data.Val.Length}, test {data.Test.Length} images; " +
                       $"{(config.ConR ? $"ConR on (w {config.Window}, beta {config.Beta}, tau {config.Temperature}, e {config.PushingScale})" : "ConR off")}");
         foreach (var line in MethodLines(config)) log.WriteLine(line);
@@ -42,6 +54,30 @@ public static class AgeTrainingRun
         log.WriteLine($"Done: {state.CompletedEpochs} epochs in {state.TotalTrainSeconds / 60:F1} min of training; " +
                       $"best val MAE {state.BestValMae:F3} at epoch {state.BestEpoch}; {data.SkippedRows} rows skipped. Reports in {run.ReportsDir}");
         return 0;
+    }
+
+    private static AgeTrainConfig OpenRun(RunDirectory run, AgeTrainConfig config, bool resume) =>
+        TrainingCheckpoints.OpenRun(run, config, resume, ReadConfig, (saved, given) => saved with { Workers = given.Workers });
+
+    /// <summary>
+    /// --precision auto becomes fp32 or bf16 before the run is opened (config.json records the choice); a resumed run
+    /// keeps the precision it was started with.
+    /// </summary>
+    private static AgeTrainConfig ResolvePrecision(AgeTrainConfig config, RunDirectory run, bool resume, TorchSharp.torch.Device device, TextWriter log)
+    {
+        if (config.Precision != PrecisionChoice.Auto) return config;
+        if (resume && run.HasConfig)
+        {
+            string saved = ReadConfig(run).Precision;
+            log.WriteLine($"Precision: {saved} (auto: the run was started with {saved})");
+            return config with { Precision = saved };
+        }
+        int views = Losses.ConRStepKinds.ViewsPerSample(config.ConR, config.ConRStepKind());
+        var (precision, reason) = PrecisionChoice.Resolve(
+            PrecisionChoice.Auto, device.type == TorchSharp.DeviceType.CPU, PrecisionChoice.ReadCpuFlags(),
+            bf16 => Benchmarks.TrainingStepBenchmark.TimeSteps(config.ModelSpec(), config.BatchSize, views, steps: 3, conrOnly: false, bf16));
+        log.WriteLine($"Precision: {precision} ({reason})");
+        return config with { Precision = precision };
     }
 
     /// <summary>One log line per optional method that is on (none for a plain run).</summary>
@@ -70,14 +106,14 @@ public static class AgeTrainingRun
         if (baseRun.Root == Path.GetFullPath(outDir)) throw new ConfigurationException("--rrt-from and --out must be different folders");
         if (!baseRun.HasConfig) throw new ConfigurationException($"--rrt-from: {baseRun.Root} is not a run folder ({baseRun.ConfigPath} is missing)");
         if (!File.Exists(baseRun.BestModelPath)) throw new ConfigurationException($"--rrt-from: {baseRun.Root} has no best checkpoint ({baseRun.BestModelPath} is missing)");
-        var baseConfig = RunDirectory.ReadJson<AgeTrainConfig>(baseRun.ConfigPath);
+        var baseConfig = AgeTrainConfig.Read(baseRun.ConfigPath);
         if (baseConfig.ModelSpec() != config.ModelSpec())
             throw new ConfigurationException($"--rrt-from: the base run is --arch {baseConfig.Architecture} --width {baseConfig.Width} --img-size {baseConfig.ImageSize}; pass the same");
     }
 
     private static AgeTrainConfig ReadConfig(RunDirectory run)
     {
-        var saved = RunDirectory.ReadJson<AgeTrainConfig>(run.ConfigPath);
+        var saved = AgeTrainConfig.Read(run.ConfigPath);
         saved.Validate();
         return saved;
     }

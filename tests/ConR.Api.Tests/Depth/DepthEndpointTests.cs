@@ -64,6 +64,11 @@ public sealed class DepthEndpointTests
         Assert.True(response.IsSuccessStatusCode);
         Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("0.001", response.Headers.GetValues("X-Depth-Scale").Single());
+        Assert.Equal("millimetres", response.Headers.GetValues("X-Depth-Pixel-Units").Single());
+        // The range headers are in the units the units header names: metres, as in the JSON answer.
+        Assert.Equal("metres", response.Headers.GetValues("X-Depth-Units").Single());
+        Assert.Equal(json.Min, double.Parse(response.Headers.GetValues("X-Depth-Min").Single(), System.Globalization.CultureInfo.InvariantCulture), 1e-5);
+        Assert.Equal(json.Max, double.Parse(response.Headers.GetValues("X-Depth-Max").Single(), System.Globalization.CultureInfo.InvariantCulture), 1e-5);
         using var png = Image.Load<L16>(await response.Content.ReadAsByteArrayAsync());
         Assert.Equal((32, 24), (png.Width, png.Height));
         var depth = Floats(json.Depth);

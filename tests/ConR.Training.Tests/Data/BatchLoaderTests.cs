@@ -163,3 +163,57 @@ public class BatchLoaderTests
         return snapshot;
     }
 }
+
+public class BatchLoaderCropPaddingTests
+{
+    private const int Size = 8;
+    private static readonly ImageSpec Spec = ImageSpec.Age(Size);
+
+    [Fact]
+    public void ZeroCropPadding_EveryViewIsTheImageOrItsMirror()
+    {
+        var store = Fixtures.RandomStore(12, Size);
+        using var plain = new BatchLoader(store, Enumerable.Range(0, 12).ToArray(), 12, 1, augment: false, shuffle: false, dropLast: false, 1, 0, 0, 1, Spec);
+        using var cropped = new BatchLoader(store, Enumerable.Range(0, 12).ToArray(), 12, 3, augment: true, shuffle: false, dropLast: false, 1, 0, 0, 1, Spec, cropPadding: 0);
+        var eval = plain.Batches().Single().Views[0];
+        var views = cropped.Batches().Single().Views;
+        int length = Spec.TensorLength;
+        foreach (var view in views)
+        {
+            for (int k = 0; k < 12; k++)
+            {
+                var image = eval.AsSpan(k * length, length).ToArray();
+                var augmented = view.AsSpan(k * length, length).ToArray();
+                Assert.True(augmented.SequenceEqual(image) || augmented.SequenceEqual(Mirror(image)), $"sample {k} was shifted with padding 0");
+            }
+        }
+    }
+
+    [Fact]
+    public void DefaultCropPadding_ShiftsSomeViews()
+    {
+        var store = Fixtures.RandomStore(12, Size);
+        using var plain = new BatchLoader(store, Enumerable.Range(0, 12).ToArray(), 12, 1, augment: false, shuffle: false, dropLast: false, 1, 0, 0, 1, Spec);
+        using var cropped = new BatchLoader(store, Enumerable.Range(0, 12).ToArray(), 12, 1, augment: true, shuffle: false, dropLast: false, 1, 0, 0, 1, Spec);
+        var eval = plain.Batches().Single().Views[0];
+        var view = cropped.Batches().Single().Views[0];
+        int length = Spec.TensorLength;
+        int shifted = Enumerable.Range(0, 12).Count(k =>
+        {
+            var image = eval.AsSpan(k * length, length).ToArray();
+            var augmented = view.AsSpan(k * length, length).ToArray();
+            return !augmented.SequenceEqual(image) && !augmented.SequenceEqual(Mirror(image));
+        });
+        Assert.True(shifted > 0);
+    }
+
+    private static float[] Mirror(float[] chw)
+    {
+        var result = new float[chw.Length];
+        for (int c = 0; c < 3; c++)
+            for (int y = 0; y < Size; y++)
+                for (int x = 0; x < Size; x++)
+                    result[(c * Size * Size) + (y * Size) + x] = chw[(c * Size * Size) + (y * Size) + (Size - 1 - x)];
+        return result;
+    }
+}

@@ -173,12 +173,14 @@ public sealed class MethodTrainingTests
         var oldRun = data.NewRunDir();
         Directory.CreateDirectory(oldRun);
         File.WriteAllText(Path.Combine(oldRun, "config.json"), oldJson);
-        var fromOld = RunDirectory.ReadJson<AgeTrainConfig>(Path.Combine(oldRun, "config.json"));
-        var fromFlags = data.Config(conr: true, epochs: 1);
+        var fromOld = AgeTrainConfig.Read(Path.Combine(oldRun, "config.json"));
+        // Format 1 had one ConR step, the single forward pass: the migration keeps it.
+        var fromFlags = data.Config(conr: true, epochs: 1) with { ConRStep = "single-forward" };
         Assert.Equal(fromFlags, fromOld);
         Assert.False(fromOld.Fds || fromOld.Bmse || fromOld.RankSim || fromOld.RrtFrom is not null);
 
-        // Resuming the old-format folder (no checkpoint yet) trains exactly what a fresh run with today's defaults trains.
+        // Resuming the old-format folder (no checkpoint yet) trains exactly what a fresh run with today's defaults and the
+        // migrated step trains.
         Assert.Equal(0, AgeTrainingRun.Execute(fromFlags, oldRun, resume: true, "cpu", TextWriter.Null));
         var newRun = data.NewRunDir();
         Assert.Equal(0, AgeTrainingRun.Execute(fromFlags, newRun, resume: false, "cpu", TextWriter.Null));

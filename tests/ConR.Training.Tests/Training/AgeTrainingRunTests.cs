@@ -48,7 +48,7 @@ public sealed class AgeTrainingRunTests
     [InlineData("--beta 1", "--conr")]
     [InlineData("--loss l3", "l1, mse")]
     [InlineData("--reweight sqrtinv", "sqrt_inv")]
-    [InlineData("--precision fp16", "fp32 or bf16")]
+    [InlineData("--precision fp16", "auto, fp32 or bf16")]
     public void Cli_FlagsThatDoNotFit_AreRefusedBeforeAnyWork(string flags, string expectedHint)
     {
         using var data = new TinyAgeDataSet(train: 2, val: 1, test: 1);
@@ -57,5 +57,20 @@ public sealed class AgeTrainingRunTests
         Assert.Equal(2, code);
         Assert.Contains(expectedHint, error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(runDir), "a refused command must not create the run folder");
+    }
+
+    [Fact]
+    public void Cli_WrongData_LeavesNoRun_SoTheCorrectedCommandStarts()
+    {
+        using var data = new TinyAgeDataSet(train: 8, val: 2, test: 2);
+        var runDir = data.NewRunDir();
+        string flags = "--arch resnet18 --width 0.0625 --img-size 16 --batch-size 4 --epochs 1 --workers 1 --precision fp32";
+
+        int failed = CliInvocation.Run($"train age --data {data.Root}-missing --csv tiny.csv --out {runDir} {flags}", out var error);
+        Assert.NotEqual(0, failed);
+        Assert.False(File.Exists(Path.Combine(runDir, "config.json")), $"a run that failed before its first step left config.json ({error})");
+
+        Assert.Equal(0, CliInvocation.Run($"train age --data {data.Root} --csv tiny.csv --out {runDir} {flags}", out var second));
+        Assert.True(File.Exists(Path.Combine(runDir, "config.json")), second);
     }
 }

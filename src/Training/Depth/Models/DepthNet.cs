@@ -90,7 +90,7 @@ public sealed class DepthNet : Module<Tensor, (Tensor Depth, Tensor Features)>
         x = UpCat(x, s[0], up1);
         x = Upsample(x, Spec.OutputHeight, Spec.OutputWidth);
         var features = refine.forward(x);
-        var depth = functional.softplus(head.forward(features));
+        var depth = functional.softplus(Head(features));
         return (depth.MoveToOuterDisposeScope(), features.MoveToOuterDisposeScope());
     }
 
@@ -114,6 +114,21 @@ public sealed class DepthNet : Module<Tensor, (Tensor Depth, Tensor Features)>
         double inverse = m > 20 ? m : Math.Log(Math.Exp(m) - 1);
         using var noGrad = no_grad();
         head.bias!.fill_(inverse);
+    }
+
+    /// <summary>
+    /// The head convolution. While gradients are recorded it runs as a convolution with
+    /// <see cref="ResNetArchitecture.MinChannels"/> output channels whose extra filters are zero, keeping channel 0:
+    /// the same values, but clear of the libtorch defect that corrupts the input gradient of convolutions with fewer
+    /// than 16 output channels on AVX-512 CPUs (docs/results.md). Inference and export use the plain convolution.
+    /// </summary>
+    private Tensor Head(Tensor features)
+    {
+        if (!is_grad_enabled()) return head.forward(features);
+        long extra = ResNetArchitecture.MinChannels - head.weight!.shape[0];
+        var weight = cat([head.weight, zeros([extra, .. head.weight.shape[1..]], dtype: head.weight.dtype, device: head.weight.device)], 0);
+        var bias = cat([head.bias!, zeros([extra], dtype: head.bias!.dtype, device: head.bias.device)], 0);
+        return functional.conv2d(features, weight, bias, padding: [1, 1])[.., ..1];
     }
 
     internal static Tensor Upsample(Tensor x, long h, long w) =>

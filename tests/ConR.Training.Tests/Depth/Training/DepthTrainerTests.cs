@@ -149,7 +149,7 @@ public sealed class DepthTrainerTests
 
     [Theory]
     [InlineData("--loss huber", "mse, l1 or bni")]
-    [InlineData("--conr-variant Dense", "only apply with --conr")]
+    [InlineData("--conr-variant Dense", "--conr-variant only applies with --conr")]
     [InlineData("--conr --conr-variant Pixel", "OfficialDepth or Dense")]
     [InlineData("--img-size 64", "WIDTHxHEIGHT")]
     [InlineData("--lds --reweight none", "--lds")]
