@@ -15,7 +15,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails,
         {
             ApiProblemException problem => (problem.Status, problem.Title, problem.Message),
             BadHttpRequestException { InnerException: InvalidDataException limit } when limit.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) =>
-                (StatusCodes.Status413PayloadTooLarge, TitleFor(StatusCodes.Status413PayloadTooLarge), $"The multipart body exceeds a limit: {limit.Message} (see Inference:MaxUploadBytes)."),
+                (StatusCodes.Status413PayloadTooLarge, TitleFor(StatusCodes.Status413PayloadTooLarge), FormLimitDetail(limit)),
             BadHttpRequestException bad => (bad.StatusCode, TitleFor(bad.StatusCode), DetailFor(bad)),
             _ => (StatusCodes.Status500InternalServerError, "Internal server error", "An unexpected error occurred; the server log has the details under this trace id."),
         };
@@ -45,6 +45,12 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails,
         StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
         _ => "Bad request",
     };
+
+    // The form reader's limits: the number of parts is the framework's (FormOptions), not a byte limit of ours.
+    private static string FormLimitDetail(InvalidDataException limit) =>
+        limit.Message.Contains("count limit", StringComparison.OrdinalIgnoreCase)
+            ? $"The form has too many parts: {limit.Message} A request sends its `image` part(s) (POST /v1/age/batch: at most Inference:MaxBatchSize) and the documented fields only."
+            : $"The multipart body exceeds a limit: {limit.Message} (see Inference:MaxUploadBytes).";
 
     // Kestrel's own wording for an over-limit body names no limit; say which one applies.
     private static string DetailFor(BadHttpRequestException exception) =>

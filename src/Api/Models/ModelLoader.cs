@@ -41,6 +41,14 @@ internal sealed class ModelLoader(
 
         var folder = layout.PackageFolder(name, chosen);
         var card = ReadCard(name, chosen, folder);
+        if (card.Name != name || card.Version != chosen)
+        {
+            // A copied folder would serve one package under another's name or version (and its metrics).
+            throw Problems.Unprocessable(
+                $"Package {name}/{chosen}: its {ModelRepositoryLayout.CardFile} describes {card.Name}/{card.Version}. A card must match its folder: " +
+                "export the model with that name and version (conr-train export --name --version), or fix name and version in the card.");
+        }
+
         var onnxPath = CheckOnnxFile(name, chosen, folder, card);
         cancellationToken.ThrowIfCancellationRequested();
 

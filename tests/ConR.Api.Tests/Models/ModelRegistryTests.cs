@@ -113,6 +113,32 @@ public sealed class ModelRegistryTests
         Assert.Equal(1, services.GetRequiredService<ApiMetrics>().ModelLoads.Value("age", "failed"));
     }
 
+    [Theory]
+    [InlineData("age", "age/1")] // a folder copied as it was: the card still says version 1
+    [InlineData("depth", "depth/1")] // another model's package under this model's name
+    public async Task LoadAsync_CardThatDoesNotMatchItsFolder_IsRefusedAndTheServingVersionStays(string source, string describes)
+    {
+        using var repository = new TempRepository();
+        var copy = Path.Combine(repository.Root, "age", "2");
+        CopyDirectory(repository.Folder(source, 1), copy);
+        await using var services = InferenceContainer.Build(repository.Root);
+        var registry = services.GetRequiredService<ModelRegistry>();
+        await registry.LoadAsync("age", 1, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<ApiProblemException>(() => registry.LoadAsync("age", 2, CancellationToken.None));
+
+        Assert.Equal(422, error.Status);
+        Assert.Contains($"Package age/2: its model.json describes {describes}", error.Message, StringComparison.Ordinal);
+        using var lease = registry.Acquire("age");
+        Assert.Equal(1, lease.Model.Version);
+    }
+
+    private static void CopyDirectory(string source, string target)
+    {
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.GetFiles(source)) File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+    }
+
     [Fact]
     public async Task IsReady_OnlyOnceEveryConfiguredModelIsLoaded()
     {

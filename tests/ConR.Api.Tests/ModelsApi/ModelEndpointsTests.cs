@@ -148,8 +148,12 @@ public sealed class ModelEndpointsTests
                 File.WriteAllText(cardPath, card.ToJsonString());
                 break;
             default:
-                // The depth package under the age name: a valid package for the wrong endpoint.
-                File.Copy(Path.Combine(repository.Folder("depth", 1), "model.json"), cardPath, overwrite: true);
+                // A depth model exported under the age name: a valid package whose card matches its folder, for the
+                // wrong endpoint.
+                var depthCard = JsonNode.Parse(File.ReadAllText(Path.Combine(repository.Folder("depth", 1), "model.json")))!;
+                depthCard["name"] = "age";
+                depthCard["version"] = 2;
+                File.WriteAllText(cardPath, depthCard.ToJsonString());
                 File.Copy(Path.Combine(repository.Folder("depth", 1), "model.onnx"), Path.Combine(folder, "model.onnx"), overwrite: true);
                 break;
         }

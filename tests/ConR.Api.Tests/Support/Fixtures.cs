@@ -21,13 +21,21 @@ internal sealed class TempRepository : IDisposable
 
     public string Folder(string model, int version) => Path.Combine(Root, model, version.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-    /// <summary>Copies version <paramref name="from"/> of <paramref name="model"/> to <paramref name="to"/>.</summary>
+    /// <summary>
+    /// Copies version <paramref name="from"/> of <paramref name="model"/> to <paramref name="to"/>, with the card's
+    /// version set to <paramref name="to"/> as an export would write it.
+    /// </summary>
     public string AddVersion(string model, int from, int to)
     {
         var target = Folder(model, to);
         Copy(Folder(model, from), target);
+        var card = Path.Combine(target, "model.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(card))!;
+        json["version"] = to;
+        File.WriteAllText(card, json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         return target;
     }
+
 
     public void Dispose()
     {
