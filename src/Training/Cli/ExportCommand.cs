@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ConR.Shared.ModelPackage;
 using ConR.Training.Depth.Training;
 using ConR.Training.Export;
 using ConR.Training.Training;
@@ -29,6 +30,8 @@ internal static class ExportCommand
         {
             try
             {
+                // Refused before any work: the name becomes a folder and a URL segment.
+                if (ModelNames.Problem(parse.GetValue(name)) is { } problem) throw new ConfigurationException(problem);
                 var storage = OnnxWeightStorageNames.Parse(parse.GetValue(weights));
                 if (DepthTrainingRun.IsDepthRun(new RunDirectory(parse.GetValue(runOption)!)))
                 {

@@ -51,8 +51,7 @@ public sealed class ModelRepository(string root)
     /// <summary>Writes a package with <paramref name="write"/> into a temporary folder, then publishes it atomically.</summary>
     public string Publish(string name, int version, Action<string> write)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name.StartsWith('.'))
-            throw new ArgumentException($"model name '{name}' is not a valid folder name");
+        if (ModelNames.Problem(name) is { } problem) throw new ArgumentException(problem);
         var modelDir = Path.Combine(Root, name);
         Directory.CreateDirectory(modelDir);
         var final = Path.Combine(modelDir, version.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -35,4 +35,24 @@ public sealed class ExportCommandTests
         Assert.Contains("--weights must be fp32 or fp16 (got 'int8')", error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(repo), "a refused export must not create the repository");
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("age\nx")]
+    [InlineData("../age")]
+    [InlineData("Age")]
+    [InlineData("age model")]
+    public void Cli_BadName_IsRefusedBeforeAnyWork_WithoutAStackTrace(string name)
+    {
+        using var dir = new TempDir();
+        string repo = Path.Combine(dir.Path, "models");
+        // The run does not exist: a name refused only after the export ran would report the run instead.
+        string[] args = ["export", "--run", Path.Combine(dir.Path, "no-such-run"), "--repo", repo, "--name", name];
+        int code = CliInvocation.Run(args, out var error);
+
+        Assert.Equal(2, code);
+        Assert.Contains("is not valid: use 1-64 lowercase letters", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(repo), "a refused export must not create the repository");
+    }
 }
