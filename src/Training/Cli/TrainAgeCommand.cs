@@ -45,6 +45,7 @@ internal sealed class AgeTrainOptions
     public readonly Option<double> Tau = new("--tau") { Description = "ConR temperature (the official age code uses 0.07)", DefaultValueFactory = _ => 0.07 };
     public readonly Option<double> Pushing = new("--e") { Description = "ConR pushing scale e", DefaultValueFactory = _ => 0.01 };
     public readonly Option<string> Variant = new("--conr-variant") { Description = "OfficialAge | Clean", DefaultValueFactory = _ => "OfficialAge" };
+    public readonly Option<double> MaxLabel = new("--max-label") { Description = "Largest plausible age in the CSV (years); rows above it are bad rows", DefaultValueFactory = _ => global::ConR.Training.Data.DirCsvReader.DefaultMaxAge };
     public readonly Option<double> BetaWarmup = new("--beta-warmup") { Description = "Epochs over which beta ramps linearly from 0 (per step); 0: no warm-up", DefaultValueFactory = _ => 0.0 };
     public readonly Option<int?> CropPadding = new("--crop-padding") { Description = "Random-crop padding in pixels (default: the official 16 px at 224, scaled to --img-size)" };
     public readonly Option<string> Step = new("--conr-step")
@@ -98,7 +99,7 @@ internal sealed class AgeTrainOptions
     /// <summary>Every option, in help order.</summary>
     public IEnumerable<Option> All =>
     [
-        Data, Csv, SkipBad, LimitTrain, ConR, Window, Beta, BetaWarmup, Tau, Pushing, Variant, Step, Reweight, Lds, LdsKernel, LdsKs, LdsSigma,
+        Data, Csv, SkipBad, LimitTrain, MaxLabel, ConR, Window, Beta, BetaWarmup, Tau, Pushing, Variant, Step, Reweight, Lds, LdsKernel, LdsKs, LdsSigma,
         Fds, FdsKernel, FdsKs, FdsSigma, StartUpdate, StartSmooth, BucketStart, BucketNum, FdsMomentum, FdsClamp,
         Bmse, BmseImp, BmseSigma, BmseLearnSigma, BmseSigmaLr, GaiComponents,
         RankSim, RankSimGamma, RankSimLambda, RrtFrom,
@@ -130,6 +131,7 @@ internal sealed class AgeTrainOptions
             CsvPath = Path.GetFullPath(Path.Combine(dataDir, parse.GetValue(Csv)!)),
             SkipBad = parse.GetValue(SkipBad),
             LimitTrain = parse.GetValue(LimitTrain),
+            MaxLabel = parse.GetValue(MaxLabel),
             ConR = parse.GetValue(ConR),
             Window = parse.GetValue(Window),
             Beta = parse.GetValue(Beta),

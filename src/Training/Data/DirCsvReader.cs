@@ -18,13 +18,17 @@ public static class DirCsvReader
 
     private static readonly string[] RequiredColumns = ["age", "path", "split"];
 
+    /// <summary>The default plausibility bound for ages, in years.</summary>
+    public const double DefaultMaxAge = 120;
+
     /// <param name="csvPath">The split file.</param>
     /// <param name="dataDir">The directory the image paths are relative to.</param>
     /// <param name="skipBad">
     /// false: the first bad row throws <see cref="DataFormatException"/>; true: bad rows are skipped and listed in
     /// <see cref="DirCsvReadResult.Skipped"/>. A bad header always throws.
     /// </param>
-    public static DirCsvReadResult Read(string csvPath, string dataDir, bool skipBad)
+    /// <param name="maxLabel">Labels above this are bad rows (a typo such as 5000 for 50 would otherwise train silently).</param>
+    public static DirCsvReadResult Read(string csvPath, string dataDir, bool skipBad, double maxLabel = DefaultMaxAge)
     {
         ArgumentException.ThrowIfNullOrEmpty(csvPath);
         ArgumentException.ThrowIfNullOrEmpty(dataDir);
@@ -49,7 +53,7 @@ public static class DirCsvReader
                 continue;
             }
 
-            var (sample, error) = ParseRow(line, lineNumber, columns, columnCount, root);
+            var (sample, error) = ParseRow(line, lineNumber, columns, columnCount, root, maxLabel);
             if (sample is not null)
             {
                 samples.Add(sample);
@@ -116,7 +120,7 @@ public static class DirCsvReader
         return columns;
     }
 
-    private static (DirSample? Sample, string? Error) ParseRow(string line, int lineNumber, int[] columns, int columnCount, string root)
+    private static (DirSample? Sample, string? Error) ParseRow(string line, int lineNumber, int[] columns, int columnCount, string root, double maxLabel)
     {
         var fields = SplitFields(line);
         if (fields is null) return (null, "unterminated quote.");
@@ -127,6 +131,7 @@ public static class DirCsvReader
             return (null, $"age '{age}' is not a number.");
         if (!float.IsFinite(label)) return (null, $"age '{age}' is not finite.");
         if (label < 0) return (null, $"age '{age}' is negative.");
+        if (label > maxLabel) return (null, $"age '{age}' is above the plausible maximum {maxLabel.ToString(CultureInfo.InvariantCulture)} (a typo? raise --max-label if it is real).");
         if (!Splits.Contains(split)) return (null, $"split '{split}' is not one of train, val, test.");
         if (path.Length == 0) return (null, "path is empty.");
 

@@ -54,7 +54,7 @@ public sealed class AgeData
 
     private static (ImageStore Store, int SkippedRows) Decode(AgeTrainConfig config, TextWriter log, IReadOnlySet<string>? splits)
     {
-        var csv = DirCsvReader.Read(config.CsvPath, config.DataDir, config.SkipBad);
+        var csv = DirCsvReader.Read(config.CsvPath, config.DataDir, config.SkipBad, config.MaxLabel);
         var wanted = csv.Samples.Where(s => splits is null || splits.Contains(s.Split)).ToList();
         if (config.LimitTrain is int limit)
         {

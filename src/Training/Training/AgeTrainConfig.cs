@@ -17,6 +17,9 @@ public sealed record AgeTrainConfig
     public bool SkipBad { get; init; }
     public int? LimitTrain { get; init; }
 
+    /// <summary>Rows with an age above this are bad rows (refused, or skipped with --skip-bad).</summary>
+    public double MaxLabel { get; init; } = Data.DirCsvReader.DefaultMaxAge;
+
     public string Architecture { get; init; } = "resnet18";
     public double Width { get; init; } = 0.5;
     public int ImageSize { get; init; } = 64;
@@ -185,6 +188,7 @@ public sealed record AgeTrainConfig
         if (Precision is not ("fp32" or "bf16" or PrecisionChoice.Auto)) throw new ConfigurationException("--precision must be auto, fp32 or bf16");
         if (Workers < 1) throw new ConfigurationException("--workers must be at least 1");
         if (LimitTrain is < 2) throw new ConfigurationException("--limit-train must be at least 2");
+        if (!(MaxLabel > 0) || double.IsInfinity(MaxLabel)) throw new ConfigurationException($"--max-label must be a positive number (got {MaxLabel})");
         ValidateMethods(reweight);
     }
 

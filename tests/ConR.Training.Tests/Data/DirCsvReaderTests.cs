@@ -53,6 +53,7 @@ public class DirCsvReaderTests
     [InlineData("abc,a.jpg,train", "age 'abc' is not a number")]
     [InlineData("-1,a.jpg,train", "age '-1' is negative")]
     [InlineData("NaN,a.jpg,train", "age 'NaN' is not finite")]
+    [InlineData("5000,a.jpg,train", "age '5000' is above the plausible maximum 120")]
     [InlineData("3,a.jpg,dev", "split 'dev' is not one of train, val, test")]
     [InlineData("3,a.jpg,Train", "split 'Train' is not one of train, val, test")]
     [InlineData("3,missing.jpg,train", "image 'missing.jpg' not found")]
@@ -68,6 +69,20 @@ public class DirCsvReaderTests
 
         Assert.StartsWith("ages.csv:3: ", error.Message);
         Assert.Contains(reason, error.Message);
+    }
+
+    [Fact]
+    public void Read_ImplausibleAge_IsSkippedWithSkipBad_AndAcceptedUnderAHigherBound()
+    {
+        using var dir = new TempDir();
+        dir.Write("a.jpg", "x");
+        string csv = dir.Write("ages.csv", "age,path,split\n5,a.jpg,train\n500,a.jpg,train\n");
+
+        var skipping = DirCsvReader.Read(csv, dir.Path, skipBad: true);
+        Assert.Equal([5f], skipping.Samples.Select(s => s.Label));
+        Assert.Contains("ages.csv:3: age '500' is above the plausible maximum 120", Assert.Single(skipping.Skipped), StringComparison.Ordinal);
+
+        Assert.Equal(2, DirCsvReader.Read(csv, dir.Path, skipBad: false, maxLabel: 1000).Samples.Count);
     }
 
     [Fact]
