@@ -25,7 +25,7 @@ public static class AgeEvaluation
         if (!File.Exists(run.BestModelPath)) throw new ConfigurationException($"{run.Root} has no best checkpoint yet ({run.BestModelPath} is missing)");
 
         using var model = new AgeRegressor(config.ModelSpec());
-        model.load(run.BestModelPath);
+        model.load(run.VerifiedBestModelPath());
         model.to(device);
         var predictions = AgeTrainer.Predict(model, data, indices, config.Workers, device);
         var labels = indices.Select(i => (double)data.Label(i)).ToArray();

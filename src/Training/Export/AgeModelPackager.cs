@@ -37,7 +37,7 @@ public static class AgeModelPackager
         using var model = new AgeRegressor(config.ModelSpec());
         try
         {
-            model.load(run.BestModelPath);
+            model.load(run.VerifiedBestModelPath());
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

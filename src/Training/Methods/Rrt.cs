@@ -38,5 +38,5 @@ public static class Rrt
     }
 
     /// <summary>The base run's checkpoint RRT starts from: its best-on-val model.</summary>
-    public static string BaseCheckpoint(string baseRunDir) => new RunDirectory(baseRunDir).BestModelPath;
+    public static string BaseCheckpoint(string baseRunDir) => new RunDirectory(baseRunDir).VerifiedBestModelPath();
 }

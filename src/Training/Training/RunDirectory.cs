@@ -28,6 +28,13 @@ public sealed class RunDirectory
 
     public bool HasConfig => File.Exists(ConfigPath);
 
+    /// <summary>The best model's path, after checking the best folder against its manifest.</summary>
+    public string VerifiedBestModelPath()
+    {
+        CheckpointManifest.Verify(BestDir);
+        return BestModelPath;
+    }
+
     public static void WriteJsonAtomic<T>(string path, T value)
     {
         var tmp = path + ".tmp";
@@ -67,6 +74,7 @@ public sealed class RunDirectory
         if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
         Directory.CreateDirectory(tmp);
         write(tmp);
+        CheckpointManifest.Write(tmp);
         if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
         Directory.Move(tmp, final);
         WriteJsonAtomic(LastPointerPath, new CheckpointPointer(name, completedEpochs));
@@ -85,6 +93,7 @@ public sealed class RunDirectory
         if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
         Directory.CreateDirectory(tmp);
         write(tmp);
+        CheckpointManifest.Write(tmp);
         var old = BestDir + ".old";
         if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
         if (Directory.Exists(BestDir)) Directory.Move(BestDir, old);

@@ -45,6 +45,7 @@ internal static class TrainingCheckpoints
         var last = run.LastCheckpointDir();
         if (last is null) return null;
         if (!resume) throw new ConfigurationException($"{run.Root} already holds a run: pass --resume to continue it or choose another --out");
+        CheckpointManifest.Verify(last);
         model.load(Path.Combine(last, ModelFile));
         optimizer.load_state_dict(Path.Combine(last, OptimizerFile));
         loadExtra?.Invoke(last);

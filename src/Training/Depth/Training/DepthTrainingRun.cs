@@ -127,7 +127,7 @@ public static class DepthEvaluation
         var model = new DepthNet(config.ModelSpec());
         try
         {
-            model.load(run.BestModelPath);
+            model.load(run.VerifiedBestModelPath());
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
