@@ -21,7 +21,8 @@ internal static class AgeEndpoints
             .WithSummary("Estimate the age of one face")
             .WithDescription(
                 "Multipart field `image` (JPEG, PNG, BMP or WebP; a multi-frame WebP is read from its first frame). Optional form " +
-                "fields `x`, `y`, `width`, `height` crop a face box first (all four or none). The answer: the age in years; a " +
+                "fields `x`, `y`, `width`, `height` crop a face box first (all four or none; empty values, or all four 0 as Swagger " +
+                "UI pre-fills them, mean no box). The answer: the age in years; a " +
                 "calibrated interval at `level`; and `range`, the 5-year validation band the PREDICTED age falls in (`from`, `to`), " +
                 "the training shot and count of the 1-year bin of the rounded prediction, and the validation MAE in that band. " +
                 "Errors are ProblemDetails: 400 missing or misnamed field, empty file, partial face box, bad level; 413 file over " +
@@ -57,10 +58,10 @@ internal static class AgeEndpoints
     /// <param name="services">The services the handler uses.</param>
     internal static async Task<Results<Ok<AgeResponse>, ProblemHttpResult>> EstimateAge(
         IFormFile? image,
-        [FromForm] int? x,
-        [FromForm] int? y,
-        [FromForm] int? width,
-        [FromForm] int? height,
+        [FromForm] FormInt? x,
+        [FromForm] FormInt? y,
+        [FromForm] FormInt? width,
+        [FromForm] FormInt? height,
         [FromQuery] string? level,
         HttpContext context,
         [AsParameters] InferenceServices services)

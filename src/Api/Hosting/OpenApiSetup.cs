@@ -1,7 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using ConR.Api.Depth;
+using ConR.Api.Imaging;
 using ConR.Api.ModelsApi;
+using ConR.Api.Options;
+using ConR.Shared.Calibration;
 using ConR.Shared.Metrics;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
@@ -46,8 +50,13 @@ internal static class OpenApiSetup
             options.SchemaFilter<NanAsNullSchemaFilter>();
             options.OperationFilter<OptionalFormFieldsOperationFilter>();
 
+            options.OperationFilter<QueryChoicesOperationFilter>();
+
             // Free-form JSON (the card's task extras) is an object, not System.Text.Json's node classes.
             options.MapType<JsonObject>(() => new OpenApiSchema { Type = JsonSchemaType.Object, AdditionalPropertiesAllowed = true });
+
+            // Optional integer form fields bind through FormInt (empty = absent); clients see a nullable integer.
+            options.MapType<FormInt>(() => new OpenApiSchema { Type = JsonSchemaType.Integer | JsonSchemaType.Null, Format = "int32" });
         });
         return services;
     }
@@ -149,6 +158,28 @@ internal static class OpenApiSetup
                             field.Type |= JsonSchemaType.Null;
                         }
                     }
+                }
+            }
+        }
+    }
+
+    // Query parameters with a fixed set of values are enums, so Swagger UI offers a dropdown and clients an enum type.
+    private sealed class QueryChoicesOperationFilter : IOperationFilter
+    {
+        private static readonly Dictionary<string, string[]> Choices = new(StringComparer.Ordinal)
+        {
+            ["level"] = [.. InferenceOptions.Levels.Select(CalibrationOptions.LevelKey)],
+            ["format"] = [DepthEndpoints.Json, DepthEndpoints.Png16, DepthEndpoints.Colormap],
+        };
+
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            foreach (var parameter in operation.Parameters ?? [])
+            {
+                if (parameter is OpenApiParameter { In: ParameterLocation.Query, Schema: OpenApiSchema schema } query
+                    && query.Name is { } name && Choices.TryGetValue(name, out var values))
+                {
+                    schema.Enum = [.. values.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v))];
                 }
             }
         }

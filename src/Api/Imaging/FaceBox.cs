@@ -8,11 +8,27 @@ namespace ConR.Api.Imaging;
 /// <summary>The optional face crop of /v1/age, in pixels of the uploaded image (origin top left).</summary>
 internal sealed record FaceBox(int X, int Y, int Width, int Height)
 {
-    /// <summary>The box from the four form fields: all four or none.</summary>
-    /// <exception cref="ApiProblemException">400: some fields missing, or a non-positive size.</exception>
-    public static FaceBox? From(int? x, int? y, int? width, int? height)
+    /// <summary>
+    /// The box from the four form fields: all four or none (absent, empty, or all four 0, Swagger UI's pre-filled form).
+    /// </summary>
+    /// <exception cref="ApiProblemException">400: a field that is not an integer, some fields missing, or a non-positive size.</exception>
+    public static FaceBox? From(FormInt? x, FormInt? y, FormInt? width, FormInt? height)
     {
-        if (x is null && y is null && width is null && height is null)
+        foreach (var (name, field) in new[] { ("x", x), ("y", y), ("width", width), ("height", height) })
+        {
+            if (field?.Invalid is { } text)
+            {
+                throw Problems.BadRequest($"{name} must be a whole number of pixels (got '{text}').");
+            }
+        }
+
+        return From(x?.Value, y?.Value, width?.Value, height?.Value);
+    }
+
+    private static FaceBox? From(int? x, int? y, int? width, int? height)
+    {
+        // All four at 0 is Swagger UI's pre-filled form, never a real box: treat it as no box, as absent fields are.
+        if ((x, y, width, height) is (null, null, null, null) or (0, 0, 0, 0))
         {
             return null;
         }

@@ -73,9 +73,24 @@ public sealed class GeneratedClientTests
     private static async Task<object?> CallAsync(object client, string name, params (string Name, object? Value)[] arguments)
     {
         var method = client.GetType().GetMethods().Single(m => m.Name == name && m.GetParameters().All(p => p.ParameterType != typeof(CancellationToken)));
-        var values = method.GetParameters().Select(p => arguments.FirstOrDefault(a => a.Name == p.Name).Value).ToArray();
+        var values = method.GetParameters().Select(p => Convert(arguments.FirstOrDefault(a => a.Name == p.Name).Value, p.ParameterType)).ToArray();
         var task = (Task)method.Invoke(client, values)!;
         await task;
         return task.GetType().GetProperty("Result")?.GetValue(task);
+    }
+
+    // A query parameter with fixed choices is a generated enum: pick the member whose wire value is the given text.
+    private static object? Convert(object? value, Type parameterType)
+    {
+        var type = Nullable.GetUnderlyingType(parameterType) ?? parameterType;
+        if (value is not string text || !type.IsEnum)
+        {
+            return value;
+        }
+
+        var member = type.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Single(f => f.GetCustomAttributesData().Any(a => a.AttributeType.Name == "EnumMemberAttribute"
+                && a.NamedArguments.Any(n => n.MemberName == "Value" && (string?)n.TypedValue.Value == text)));
+        return member.GetValue(null);
     }
 }
