@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using ConR.Api.ModelsApi;
 using ConR.Api.Options;
 using Microsoft.Extensions.Options;
 
@@ -8,6 +9,7 @@ namespace ConR.Api.Hosting;
 internal static class RateLimiting
 {
     public const string PerClientPolicy = "per-client";
+    public const string AdminPolicy = "admin";
 
     /// <summary>The built-in rate limiter: a token bucket per client IP on the model routes, 429 ProblemDetails when empty.</summary>
     public static IServiceCollection AddClientRateLimiting(this IServiceCollection services)
@@ -38,6 +40,19 @@ internal static class RateLimiting
                     AutoReplenishment = true,
                 });
             });
+            // The admin route (already keyed) draws from its own budget, never from the clients' buckets.
+            limiter.AddPolicy(AdminPolicy, context =>
+            {
+                var settings = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+                return !settings.Enabled
+                    ? RateLimitPartition.GetNoLimiter("disabled")
+                    : RateLimitPartition.GetFixedWindowLimiter("admin", _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = settings.AdminRequestsPerMinute,
+                        Window = TimeSpan.FromMinutes(1),
+                        QueueLimit = 0,
+                    });
+            });
             limiter.OnRejected = async (rejected, cancellationToken) =>
             {
                 var http = rejected.HttpContext;
@@ -54,7 +69,9 @@ internal static class RateLimiting
                     {
                         Status = StatusCodes.Status429TooManyRequests,
                         Title = "Too many requests",
-                        Detail = $"This client may make {settings.TokensPerPeriod} requests per {settings.ReplenishmentPeriodMs} ms (bursts up to {settings.TokenLimit}); retry after the Retry-After seconds.",
+                        Detail = http.GetEndpoint()?.Metadata.GetMetadata<AdminEndpointMetadata>() is not null
+                            ? $"Admin requests are limited to {settings.AdminRequestsPerMinute} per minute (RateLimiting:AdminRequestsPerMinute); retry after the Retry-After seconds."
+                            : $"This client may make {settings.TokensPerPeriod} requests per {settings.ReplenishmentPeriodMs} ms (bursts up to {settings.TokenLimit}); retry after the Retry-After seconds.",
                     },
                 });
             };
@@ -65,4 +82,9 @@ internal static class RateLimiting
     public static TBuilder RequireClientRateLimit<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
         builder.RequireRateLimiting(PerClientPolicy);
+
+    /// <summary>The admin budget instead of the per-client one (the endpoint's policy overrides its group's).</summary>
+    public static TBuilder RequireAdminRateLimit<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireRateLimiting(AdminPolicy);
 }

@@ -37,6 +37,7 @@ internal static class ModelEndpoints
                 "new versions are served only when loaded here (or at start-up).")
             .AddEndpointFilter<AdminKeyFilter>()
             .WithMetadata(new AdminEndpointMetadata())
+            .RequireAdminRateLimit()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)

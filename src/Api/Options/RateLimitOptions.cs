@@ -23,4 +23,12 @@ internal sealed class RateLimitOptions
     /// <value>The default is 1 s.</value>
     [Range(1, 3_600_000)]
     public int ReplenishmentPeriodMs { get; set; } = 1_000;
+
+    /// <summary>
+    /// Admin requests (model loads) per minute, across all clients, in a budget of their own: an operator behind the
+    /// same proxy as the traffic can still swap a model during a spike.
+    /// </summary>
+    /// <value>The default is 30.</value>
+    [Range(1, 10_000)]
+    public int AdminRequestsPerMinute { get; set; } = 30;
 }

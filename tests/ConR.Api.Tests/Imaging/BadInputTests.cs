@@ -274,6 +274,37 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task AdminLoad_WhenTheClientBudgetIsSpent_StillRuns_UntilItsOwnBudgetIsSpent()
+    {
+        await using var app = new ApiApplication(settings: new Dictionary<string, string?>
+        {
+            ["RateLimiting:Enabled"] = "true",
+            ["RateLimiting:TokenLimit"] = "2",
+            ["RateLimiting:TokensPerPeriod"] = "1",
+            ["RateLimiting:ReplenishmentPeriodMs"] = "60000",
+            ["RateLimiting:AdminRequestsPerMinute"] = "1",
+        });
+        using var client = await app.StartReadyAsync();
+        Assert.True((await client.GetAsync("/v1/models")).IsSuccessStatusCode);
+        Assert.True((await client.GetAsync("/v1/models")).IsSuccessStatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.GetAsync("/v1/models")).StatusCode);
+
+        using var load = await client.SendAsync(AdminLoad());
+        Assert.Equal(HttpStatusCode.OK, load.StatusCode);
+
+        using var again = await client.SendAsync(AdminLoad());
+        var problem = await again.ProblemAsync(429);
+        Assert.Contains("RateLimiting:AdminRequestsPerMinute", problem.Detail, StringComparison.Ordinal);
+    }
+
+    private static HttpRequestMessage AdminLoad()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/models/age/load");
+        request.Headers.Add("X-Api-Key", ApiApplication.AdminKey);
+        return request;
+    }
+
+    [Fact]
     public async Task TooManyRequestsFromOneClient_Answers429WithRetryAfter()
     {
         await using var app = new ApiApplication(settings: new Dictionary<string, string?>
