@@ -66,8 +66,15 @@ internal sealed class BatchScheduler : IAsyncDisposable, IArrivalCounter
     /// A batch of <paramref name="count"/> images for this model, announced as arriving until it is submitted or
     /// disposed; create it before decoding so that the worker knows more images are on their way.
     /// </summary>
+    /// <exception cref="ApiProblemException">503: the queue cannot take <paramref name="count"/> more images now.</exception>
     public WorkBatch CreateWork(int count, CancellationToken cancellationToken)
     {
+        // Admission before any decoding, so a full queue costs a refused request no CPU; Submit checks again.
+        if (Volatile.Read(ref waiting) + count > settings.MaxQueueLength)
+        {
+            throw QueueFull(count);
+        }
+
         var work = new WorkBatch(count, layout.InputLength, layout.OutputLength, cancellationToken);
         work.Announce(this);
         return work;
@@ -84,10 +91,7 @@ internal sealed class BatchScheduler : IAsyncDisposable, IArrivalCounter
         if (Interlocked.Add(ref waiting, work.Count) > settings.MaxQueueLength)
         {
             Interlocked.Add(ref waiting, -work.Count);
-            metrics.Rejected.Add(work.Count, model, "queue_full");
-            throw Problems.Unavailable(
-                $"Model '{model}' has {settings.MaxQueueLength} images queued already; retry shortly.",
-                settings.RetryAfterSeconds);
+            throw QueueFull(work.Count);
         }
 
         work.MarkSubmitted(Stopwatch.GetTimestamp());
@@ -105,6 +109,12 @@ internal sealed class BatchScheduler : IAsyncDisposable, IArrivalCounter
         }
 
         wake.Set();
+    }
+
+    private ApiProblemException QueueFull(int count)
+    {
+        metrics.Rejected.Add(count, model, "queue_full");
+        return Problems.Unavailable($"Model '{model}' has {settings.MaxQueueLength} images queued already; retry shortly.", settings.RetryAfterSeconds);
     }
 
     public async ValueTask DisposeAsync()

@@ -83,9 +83,16 @@ public sealed class SchedulingTests
         var problem = await rejected.ProblemAsync(503);
         Assert.True(rejected.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
         Assert.Contains("queued", problem.Detail, StringComparison.Ordinal);
+
+        // Admission comes before decoding: a batch of undecodable files is refused for the full queue (503), not
+        // decoded first (which would answer 415).
+        byte[] garbage = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
+        using var rejectedBatch = await client.PostAsync("/v1/age/batch", Multipart.Images([garbage, garbage]));
+        await rejectedBatch.ProblemAsync(503);
+
         Assert.Equal(HttpStatusCode.OK, (await running).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await queued).StatusCode);
-        Assert.Contains("conr_inference_rejected_total{model=\"age\",reason=\"queue_full\"} 1", await client.GetStringAsync("/metrics"), StringComparison.Ordinal);
+        Assert.Contains("conr_inference_rejected_total{model=\"age\",reason=\"queue_full\"} 3", await client.GetStringAsync("/metrics"), StringComparison.Ordinal);
     }
 
     [Fact]
