@@ -70,10 +70,10 @@ internal sealed class ImageReader(IOptions<InferenceOptions> options) : IDisposa
         {
             using (var header = new MemoryStream(bytes, writable: false))
             {
-                SafeImageDecoder.Identify(header, settings.MaxPixels, TimeSpan.FromMilliseconds(settings.IdentifyTimeoutMs));
+                SafeImageDecoder.Identify(header, settings.MaxPixels, TimeSpan.FromMilliseconds(settings.IdentifyTimeoutMs), settings.MaxAspectRatio);
             }
 
-            return SafeImageDecoder.Decode(bytes, settings.MaxPixels, TimeSpan.FromMilliseconds(settings.DecodeTimeoutMs));
+            return SafeImageDecoder.Decode(bytes, settings.MaxPixels, TimeSpan.FromMilliseconds(settings.DecodeTimeoutMs), settings.MaxAspectRatio);
         }
         catch (ImageDecodeException ex)
         {
@@ -83,6 +83,7 @@ internal sealed class ImageReader(IOptions<InferenceOptions> options) : IDisposa
                 ImageDecodeError.UnsupportedFormat => Problems.UnsupportedMediaType(detail + " Accepted formats: JPEG, PNG, BMP, WebP."),
                 ImageDecodeError.TooManyPixels => Problems.TooLarge(detail + " (Inference:MaxPixels)"),
                 ImageDecodeError.Timeout => Problems.Unprocessable(detail, ex),
+                ImageDecodeError.ExtremeShape => Problems.Unprocessable(detail + " (Inference:MaxAspectRatio)", ex),
                 _ => Problems.Unprocessable(detail, ex),
             };
         }

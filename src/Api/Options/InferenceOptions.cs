@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ConR.Shared.Preprocessing;
 
 namespace ConR.Api.Options;
 
@@ -79,6 +80,14 @@ internal sealed class InferenceOptions
     /// <value>The default is 40 megapixels.</value>
     [Range(1, 1_000_000_000)]
     public long MaxPixels { get; set; } = 40_000_000;
+
+    /// <summary>
+    /// The largest ratio of an image's longer side to its shorter, checked from the header before decoding (422): a
+    /// 1 x 4,000,000 PNG is under <see cref="MaxPixels"/> and 174 bytes, yet costs seconds of CPU and gigabytes to resize.
+    /// </summary>
+    /// <value>The default is 20.</value>
+    [Range(1.0, 10_000.0)]
+    public double MaxAspectRatio { get; set; } = SafeImageDecoder.DefaultMaxAspectRatio;
 
     /// <value>The default is 2 s.</value>
     [Range(1, 60_000)]

@@ -14,6 +14,12 @@ public enum ImageDecodeError
 
     /// <summary>Decoding took longer than the caller allows.</summary>
     Timeout,
+
+    /// <summary>
+    /// The header declares sides more unequal than the caller allows (a 1 x 4,000,000 image is tiny as a file but
+    /// costs seconds of CPU and gigabytes in a resize).
+    /// </summary>
+    ExtremeShape,
 }
 
 /// <summary>

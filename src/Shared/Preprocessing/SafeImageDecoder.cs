@@ -32,6 +32,9 @@ public static class SafeImageDecoder
     /// </summary>
     public static Configuration Configuration { get; } = CreateConfiguration();
 
+    /// <summary>The default largest ratio of the longer side to the shorter one (faces and rooms are near 1:1 to 4:3).</summary>
+    public const double DefaultMaxAspectRatio = 20;
+
     /// <summary>
     /// Reads the header of an image without decoding its pixels.
     /// </summary>
@@ -39,12 +42,13 @@ public static class SafeImageDecoder
     /// <param name="maxPixels">Largest accepted Width * Height.</param>
     /// <param name="timeout">Upper bound on the time spent; <see cref="Timeout.InfiniteTimeSpan"/> for none.</param>
     /// <exception cref="ImageDecodeException">Unsupported format, unreadable header, too many pixels, or timeout.</exception>
-    public static ImageInfoResult Identify(Stream stream, long maxPixels, TimeSpan timeout)
+    /// <param name="maxAspectRatio">Largest accepted ratio of the longer side to the shorter, checked from the header.</param>
+    public static ImageInfoResult Identify(Stream stream, long maxPixels, TimeSpan timeout, double maxAspectRatio = DefaultMaxAspectRatio)
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var cts = new CancellationTokenSource(timeout);
         var seekable = stream.CanSeek ? stream : CopyToMemory(stream);
-        return Guard(cts, () => IdentifyCore(seekable, maxPixels, cts.Token).Info);
+        return Guard(cts, () => IdentifyCore(seekable, maxPixels, maxAspectRatio, cts.Token).Info);
     }
 
     /// <summary>
@@ -54,14 +58,15 @@ public static class SafeImageDecoder
     /// <param name="maxPixels">Largest accepted Width * Height, checked before decoding.</param>
     /// <param name="timeout">Upper bound on the time spent; <see cref="Timeout.InfiniteTimeSpan"/> for none.</param>
     /// <exception cref="ImageDecodeException">The image is not accepted; the message says why.</exception>
-    public static Image<Rgb24> Decode(byte[] data, long maxPixels, TimeSpan timeout)
+    /// <param name="maxAspectRatio">Largest accepted ratio of the longer side to the shorter, checked before decoding.</param>
+    public static Image<Rgb24> Decode(byte[] data, long maxPixels, TimeSpan timeout, double maxAspectRatio = DefaultMaxAspectRatio)
     {
         ArgumentNullException.ThrowIfNull(data);
         using var cts = new CancellationTokenSource(timeout);
         return Guard(cts, () =>
         {
             using var stream = new MemoryStream(data, writable: false);
-            var (info, format) = IdentifyCore(stream, maxPixels, cts.Token);
+            var (info, format) = IdentifyCore(stream, maxPixels, maxAspectRatio, cts.Token);
             if (!ImageCompleteness.IsComplete(format, data))
                 throw new ImageDecodeException(ImageDecodeError.Corrupt, $"The {info.Format} image is truncated.");
             stream.Position = 0;
@@ -73,15 +78,19 @@ public static class SafeImageDecoder
     }
 
     /// <summary>
-    /// Reads the stream to its end, then behaves as <see cref="Decode(byte[], long, TimeSpan)"/>.
+    /// Reads the stream to its end, then behaves as <see cref="Decode(byte[], long, TimeSpan, double)"/>.
     /// The caller bounds the stream's length (for example the request body limit).
     /// </summary>
-    public static Image<Rgb24> Decode(Stream stream, long maxPixels, TimeSpan timeout)
+    /// <param name="stream">The encoded image.</param>
+    /// <param name="maxPixels">Largest accepted Width * Height, checked before decoding.</param>
+    /// <param name="timeout">Decoding budget.</param>
+    /// <param name="maxAspectRatio">Largest accepted ratio of the longer side to the shorter, checked before decoding.</param>
+    public static Image<Rgb24> Decode(Stream stream, long maxPixels, TimeSpan timeout, double maxAspectRatio = DefaultMaxAspectRatio)
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
-        return Decode(buffer.ToArray(), maxPixels, timeout);
+        return Decode(buffer.ToArray(), maxPixels, timeout, maxAspectRatio);
     }
 
     private static Configuration CreateConfiguration()
@@ -99,7 +108,7 @@ public static class SafeImageDecoder
         return configuration;
     }
 
-    private static (ImageInfoResult Info, IImageFormat Format) IdentifyCore(Stream stream, long maxPixels, CancellationToken cancellationToken)
+    private static (ImageInfoResult Info, IImageFormat Format) IdentifyCore(Stream stream, long maxPixels, double maxAspectRatio, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         long start = stream.Position;
@@ -119,6 +128,12 @@ public static class SafeImageDecoder
             throw new ImageDecodeException(
                 ImageDecodeError.TooManyPixels,
                 $"The image is {info.Width}x{info.Height} ({info.PixelCount} pixels); at most {maxPixels} are accepted.");
+        }
+        if (Math.Max(info.Width, info.Height) > maxAspectRatio * Math.Min(info.Width, info.Height))
+        {
+            throw new ImageDecodeException(
+                ImageDecodeError.ExtremeShape,
+                $"The image is {info.Width}x{info.Height}; its longer side may be at most {maxAspectRatio.ToString(System.Globalization.CultureInfo.InvariantCulture)} times its shorter.");
         }
         return (info, format);
     }

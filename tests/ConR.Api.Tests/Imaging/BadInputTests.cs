@@ -273,6 +273,23 @@ public sealed class BadInputTests
         await AssertStillServesAsync(client);
     }
 
+    [Theory]
+    [InlineData("/v1/age", 1, 4000)]
+    [InlineData("/v1/age", 4000, 1)]
+    [InlineData("/v1/depth", 2, 3000)]
+    public async Task TallThinImage_UnderThePixelCap_Answers422NamingTheSetting_NotA500(string path, int width, int height)
+    {
+        await using var app = new ApiApplication();
+        using var client = await app.StartReadyAsync();
+
+        using var response = await client.PostAsync(path, Multipart.Image(TestImages.Png(width, height)));
+
+        var problem = await response.ProblemAsync(422);
+        Assert.Contains($"{width}x{height}", problem.Detail, StringComparison.Ordinal);
+        Assert.Contains("Inference:MaxAspectRatio", problem.Detail, StringComparison.Ordinal);
+        await AssertStillServesAsync(client);
+    }
+
     [Fact]
     public async Task AdminLoad_WhenTheClientBudgetIsSpent_StillRuns_UntilItsOwnBudgetIsSpent()
     {

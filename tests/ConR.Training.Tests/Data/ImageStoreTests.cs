@@ -57,6 +57,28 @@ public class ImageStoreTests
     }
 
     [Fact]
+    public void Load_TallThinImageWithSkipBad_IsSkippedNotACrash()
+    {
+        using var dir = new TempDir();
+        using (var thin = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(1, 4000))
+        {
+            thin.SaveAsPng(Path.Combine(dir.Path, "thin.png"));
+        }
+        using (var face = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(20, 20))
+        {
+            face.SaveAsPng(Path.Combine(dir.Path, "face.png"));
+        }
+        string csv = dir.Write("ages.csv", "age,path,split\n30,thin.png,train\n31,face.png,train\n");
+        var samples = DirCsvReader.Read(csv, dir.Path, skipBad: false).Samples;
+
+        var store = ImageStore.Load(samples, 8, skipBad: true, degreeOfParallelism: 1);
+
+        Assert.Equal([31f], Enumerable.Range(0, store.Count).Select(i => store.Sample(i).Label));
+        Assert.Contains("thin.png", Assert.Single(store.Skipped), StringComparison.Ordinal);
+        Assert.Contains("1x4000", store.Skipped[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_CorruptImageWithSkipBad_SkipsItAndKeepsOrder()
     {
         using var dir = new TempDir();
