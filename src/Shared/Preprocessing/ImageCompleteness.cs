@@ -16,7 +16,7 @@ internal static class ImageCompleteness
         if (format == JpegFormat.Instance) return JpegHasEndOfImage(data);
         if (format == BmpFormat.Instance) return BmpIsComplete(data);
         if (format == WebpFormat.Instance) return WebpIsComplete(data);
-        if (format == PngFormat.Instance) return data.LastIndexOf("IEND"u8) >= 0;
+        if (format == PngFormat.Instance) return PngPixelData.IsComplete(data);
         return true;
     }
 
