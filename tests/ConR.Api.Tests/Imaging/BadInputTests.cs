@@ -293,14 +293,9 @@ public sealed class BadInputTests
     [Fact]
     public async Task AdminLoad_WhenTheClientBudgetIsSpent_StillRuns_UntilItsOwnBudgetIsSpent()
     {
-        await using var app = new ApiApplication(settings: new Dictionary<string, string?>
-        {
-            ["RateLimiting:Enabled"] = "true",
-            ["RateLimiting:TokenLimit"] = "2",
-            ["RateLimiting:TokensPerPeriod"] = "1",
-            ["RateLimiting:ReplenishmentPeriodMs"] = "60000",
-            ["RateLimiting:AdminRequestsPerMinute"] = "1",
-        });
+        var settings = TwoRequestsPerClient();
+        settings["RateLimiting:AdminRequestsPerMinute"] = "1";
+        await using var app = new ApiApplication(settings: settings);
         using var client = await app.StartReadyAsync();
         Assert.True((await client.GetAsync("/v1/models")).IsSuccessStatusCode);
         Assert.True((await client.GetAsync("/v1/models")).IsSuccessStatusCode);
@@ -314,6 +309,15 @@ public sealed class BadInputTests
         Assert.Contains("RateLimiting:AdminRequestsPerMinute", problem.Detail, StringComparison.Ordinal);
     }
 
+    // A client budget of two requests that does not refill during a test.
+    private static Dictionary<string, string?> TwoRequestsPerClient() => new()
+    {
+        ["RateLimiting:Enabled"] = "true",
+        ["RateLimiting:TokenLimit"] = "2",
+        ["RateLimiting:TokensPerPeriod"] = "1",
+        ["RateLimiting:ReplenishmentPeriodMs"] = "60000",
+    };
+
     private static HttpRequestMessage AdminLoad()
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/models/age/load");
@@ -324,13 +328,7 @@ public sealed class BadInputTests
     [Fact]
     public async Task TooManyRequestsFromOneClient_Answers429WithRetryAfter()
     {
-        await using var app = new ApiApplication(settings: new Dictionary<string, string?>
-        {
-            ["RateLimiting:Enabled"] = "true",
-            ["RateLimiting:TokenLimit"] = "2",
-            ["RateLimiting:TokensPerPeriod"] = "1",
-            ["RateLimiting:ReplenishmentPeriodMs"] = "60000",
-        });
+        await using var app = new ApiApplication(settings: TwoRequestsPerClient());
         using var client = await app.StartReadyAsync();
 
         Assert.True((await client.GetAsync("/v1/models")).IsSuccessStatusCode);
