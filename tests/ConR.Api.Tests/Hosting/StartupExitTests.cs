@@ -1,15 +1,20 @@
 using System.Diagnostics;
+using ConR.Api.Tests.Support;
 
 namespace ConR.Api.Tests.Hosting;
 
 /// <summary>The real process (not the test host): a bad setting ends it with the message alone and exit code 2.</summary>
 public sealed class StartupExitTests
 {
-    [Fact]
-    public async Task BadSetting_ExitsWithCode2_AndTheMessageWithoutAStackTrace()
+    [Theory]
+    [InlineData("Inference:MaxBatchSize", "0", "MaxBatchSize")]
+    [InlineData("Inference:MaxQueueLength", "4", "must be at least Inference:MaxBatchSize")]
+    [InlineData("Inference:AdminApiKey", "short", "Inference:AdminApiKey must have at least 16 characters")]
+    [InlineData("Inference:Models:0", "nope", "'nope'")]
+    public async Task BadSetting_ExitsWithCode2_AndTheMessageWithoutAStackTrace(string key, string value, string expected)
     {
         var api = Path.Combine(AppContext.BaseDirectory, "ConR.Api.dll");
-        var start = new ProcessStartInfo("dotnet", [api, "--Inference:AdminApiKey=short", "--urls=http://127.0.0.1:0"])
+        var start = new ProcessStartInfo("dotnet", [api, $"--{key}={value}", $"--Inference:ModelRepository={Fixtures.Repository}", "--urls=http://127.0.0.1:0"])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -24,7 +29,7 @@ public sealed class StartupExitTests
         _ = await stdout;
 
         Assert.Equal(2, process.ExitCode);
-        Assert.Contains("Inference:AdminApiKey must have at least 16 characters", error, StringComparison.Ordinal);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
 }

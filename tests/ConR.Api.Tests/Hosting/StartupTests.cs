@@ -65,20 +65,8 @@ public sealed class StartupTests
         Assert.Contains("Inference:ModelRepository", validation.Message, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("Inference:MaxBatchSize", "0", "MaxBatchSize")]
-    [InlineData("Inference:MaxQueueLength", "4", "must be at least Inference:MaxBatchSize")]
-    [InlineData("Inference:AdminApiKey", "short", "at least 16 characters")]
-    [InlineData("Inference:Models:0", "nope", "'nope'")]
-    public void InvalidOptions_FailStartUpWithTheSettingNamed(string key, string value, string expected)
-    {
-        using var app = new ApiApplication(settings: new Dictionary<string, string?> { [key] = value });
-
-        var error = Record.Exception(() => app.CreateClient());
-
-        var validation = Assert.IsType<OptionsValidationException>(Unwrap(error));
-        Assert.Contains(expected, validation.Message, StringComparison.Ordinal);
-    }
+    // Invalid settings are tested on the real process (StartupExitTests): in the test host a failed start could dispose
+    // the host before the test saw the validation error (a race seen under load).
 
     [Fact]
     public async Task BrokenPackageAtStartUp_StopsTheServiceNamingIt()
