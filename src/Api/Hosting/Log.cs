@@ -24,8 +24,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Inference:Device is 'auto' and CUDA cannot be used ({Reason}); models run on the CPU execution provider")]
     public static partial void DeviceAutoOnCpu(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Model {Model} version {Version}: CUDA unavailable ({Reason}); using CPUExecutionProvider")]
-    public static partial void CudaUnavailable(ILogger logger, string model, int version, string reason);
+    // The reason was logged once at start-up (event 10); repeating its long native message per model was noise.
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Model {Model} version {Version}: using CPUExecutionProvider (CUDA unavailable, see the start-up warning)")]
+    public static partial void CudaUnavailable(ILogger logger, string model, int version);
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Model {Model} version {Version}: the CUDA session could not be created ({Reason}); falling back to CPUExecutionProvider")]
     public static partial void CudaSessionFailed(ILogger logger, string model, int version, string reason);

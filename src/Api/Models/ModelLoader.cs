@@ -153,8 +153,7 @@ internal sealed class ModelLoader(
                     }
 
                 case InferenceDevice.Auto:
-                    var reason = factory.CudaUnavailableReason()!;
-                    Log.CudaUnavailable(logger, name, version, reason);
+                    Log.CudaUnavailable(logger, name, version);
                     return factory.Create(onnxPath, InferenceDevice.Cpu);
                 default:
                     return factory.Create(onnxPath, InferenceDevice.Cpu);

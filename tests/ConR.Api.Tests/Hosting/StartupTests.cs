@@ -116,4 +116,16 @@ public sealed class StartupTests
 
         return text;
     }
+
+    [Fact]
+    public async Task DeviceAuto_WithoutCuda_SaysWhyOnce_NotOncePerModel()
+    {
+        // CUDA cannot load on the CI machines; where it can, nothing about it is logged and the test has nothing to see.
+        await using var app = new ApiApplication(settings: new Dictionary<string, string?> { ["Inference:Device"] = "auto" });
+        using var client = await app.StartReadyAsync();
+
+        int reasons = app.Logs.Lines.Count(l => l.Contains("did not load", StringComparison.Ordinal) || l.Contains("has no CUDA execution provider", StringComparison.Ordinal));
+        bool onCpu = app.Logs.Lines.Any(l => l.Contains("CUDA unavailable", StringComparison.Ordinal));
+        Assert.True(onCpu ? reasons == 1 : reasons == 0, string.Join("\n", app.Logs.Lines.Where(l => l.Contains("CUDA", StringComparison.Ordinal))));
+    }
 }
