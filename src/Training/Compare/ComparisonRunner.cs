@@ -121,7 +121,9 @@ public sealed class ComparisonRunner(string outDir, string deviceName, TextWrite
     private static void CheckSameConfig(RunDirectory run, ComparisonCell cell)
     {
         var saved = AgeTrainConfig.Read(run.ConfigPath);
-        if (saved with { Workers = cell.Config.Workers } != cell.Config)
+        // --precision auto was resolved when the run started; config.json holds the choice.
+        var precision = cell.Config.Precision == PrecisionChoice.Auto ? PrecisionChoice.Auto : saved.Precision;
+        if (saved with { Workers = cell.Config.Workers, Precision = precision } != cell.Config)
             throw new ConfigurationException($"{run.Root} holds a run with other flags than this comparison's ({run.ConfigPath}); use another --out or remove that folder");
     }
 }

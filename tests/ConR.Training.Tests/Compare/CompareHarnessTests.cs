@@ -92,6 +92,21 @@ public sealed class CompareHarnessTests
     }
 
     [Fact]
+    public void Harness_WithPrecisionAuto_ReusesItsRunsOnTheNextInvocation()
+    {
+        using var data = new TinyAgeDataSet();
+        var outDir = Path.Combine(data.Root, "compare-auto");
+        var common = data.Config(epochs: 1) with { Precision = PrecisionChoice.Auto };
+        Assert.Equal(0, Comparison.Execute(common, [ComparisonMethod.Parse("vanilla")], withAndWithoutConR: false, seeds: 1, outDir, "cpu", TextWriter.Null));
+        Assert.Contains(AgeTrainConfig.Read(Path.Combine(outDir, "vanilla-s1", "config.json")).Precision, new[] { "fp32", "bf16" });
+
+        var log = new StringWriter();
+        Assert.Equal(0, Comparison.Execute(common, [ComparisonMethod.Parse("vanilla")], withAndWithoutConR: false, seeds: 1, outDir, "cpu", log));
+
+        Assert.Contains("1 run(s) reused", log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Harness_RunStoppedBeforeItsFirstCheckpoint_IsTrainedAgain()
     {
         using var data = new TinyAgeDataSet();
