@@ -70,7 +70,11 @@ internal sealed class ImageReader(IOptions<InferenceOptions> options) : IDisposa
         {
             using (var header = new MemoryStream(bytes, writable: false))
             {
-                SafeImageDecoder.Identify(header, settings.MaxPixels, TimeSpan.FromMilliseconds(settings.IdentifyTimeoutMs), settings.MaxAspectRatio);
+                var info = SafeImageDecoder.Identify(header, settings.MaxPixels, TimeSpan.FromMilliseconds(settings.IdentifyTimeoutMs), settings.MaxAspectRatio);
+                if (Math.Max(info.Width, info.Height) > settings.MaxSide)
+                {
+                    throw Problems.TooLarge($"'{field}': the image is {info.Width}x{info.Height}; no side may exceed {settings.MaxSide} pixels (Inference:MaxSide).");
+                }
             }
 
             return SafeImageDecoder.Decode(bytes, settings.MaxPixels, TimeSpan.FromMilliseconds(settings.DecodeTimeoutMs), settings.MaxAspectRatio);

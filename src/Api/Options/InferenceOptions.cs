@@ -81,6 +81,11 @@ internal sealed class InferenceOptions
     [Range(1, 1_000_000_000)]
     public long MaxPixels { get; set; } = 40_000_000;
 
+    /// <summary>The longest accepted side in pixels, read from the header before any decoding (413 above).</summary>
+    /// <value>The default is 16384.</value>
+    [Range(1, 1_000_000)]
+    public int MaxSide { get; set; } = 16_384;
+
     /// <summary>
     /// The largest ratio of an image's longer side to its shorter, checked from the header before decoding (422): a
     /// 1 x 4,000,000 PNG is under <see cref="MaxPixels"/> and 174 bytes, yet costs seconds of CPU and gigabytes to resize.

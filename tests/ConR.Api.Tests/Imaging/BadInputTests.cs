@@ -291,6 +291,20 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task ImageWithASideOverMaxSide_Answers413NamingTheSetting_BeforeDecoding()
+    {
+        await using var app = new ApiApplication(settings: new Dictionary<string, string?> { ["Inference:MaxSide"] = "100" });
+        using var client = await app.StartReadyAsync();
+
+        using var response = await client.PostAsync("/v1/age", Multipart.Image(TestImages.Png(150, 100)));
+
+        var problem = await response.ProblemAsync(413);
+        Assert.Contains("150x100", problem.Detail, StringComparison.Ordinal);
+        Assert.Contains("Inference:MaxSide", problem.Detail, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/v1/age", Multipart.Image(TestImages.Png(100, 100)))).StatusCode);
+    }
+
+    [Fact]
     public async Task AdminLoad_WhenTheClientBudgetIsSpent_StillRuns_UntilItsOwnBudgetIsSpent()
     {
         var settings = TwoRequestsPerClient();
