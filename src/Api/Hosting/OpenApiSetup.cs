@@ -48,6 +48,7 @@ internal static class OpenApiSetup
             options.OperationFilter<AdminKeyOperationFilter>();
             options.OperationFilter<PngResponseOperationFilter>();
             options.SchemaFilter<NanAsNullSchemaFilter>();
+            options.SchemaFilter<NullableReferenceSchemaFilter>();
             options.OperationFilter<OptionalFormFieldsOperationFilter>();
 
             options.OperationFilter<QueryChoicesOperationFilter>();
@@ -131,6 +132,32 @@ internal static class OpenApiSetup
         private static bool IsDoubleDictionary(Type type) =>
             type.IsGenericType && type.GetGenericArguments() is [_, var value] && value == typeof(double)
             && typeof(System.Collections.IEnumerable).IsAssignableFrom(type);
+    }
+
+    // A property of a nullable reference type whose schema is a reference (MetricsCard.val, null in the depth card)
+    // must say it may be null: a sibling "nullable" is ignored next to $ref in OpenAPI 3.0, so it becomes
+    // allOf [ref] + nullable, which generated clients (NSwag with Newtonsoft) read as an optional object.
+    private sealed class NullableReferenceSchemaFilter : ISchemaFilter
+    {
+        private static readonly System.Reflection.NullabilityInfoContext Nullability = new();
+
+        public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+        {
+            if (schema is not OpenApiSchema { Properties: { } properties } || context.Type.IsPrimitive)
+            {
+                return;
+            }
+
+            foreach (var property in context.Type.GetProperties())
+            {
+                var name = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+                if (properties.TryGetValue(name, out var member) && member is OpenApiSchemaReference reference
+                    && Nullability.Create(property).ReadState == System.Reflection.NullabilityState.Nullable)
+                {
+                    properties[name] = new OpenApiSchema { AllOf = [reference], Type = JsonSchemaType.Null };
+                }
+            }
+        }
     }
 
     // Optional form fields (int? x) must be nullable in the multipart schema, or generated clients demand them.

@@ -12,8 +12,10 @@ namespace ConR.Api.Tests.OpenApi;
 /// <summary>The OpenAPI document is good enough for a generated client: NSwag writes one, Roslyn compiles it, and it works.</summary>
 public sealed class GeneratedClientTests
 {
-    [Fact]
-    public async Task NSwagClient_FromTheDocument_CompilesAndCallsTheApi()
+    [Theory]
+    [InlineData(CSharpJsonLibrary.SystemTextJson)]
+    [InlineData(CSharpJsonLibrary.NewtonsoftJson)]
+    public async Task NSwagClient_FromTheDocument_CompilesAndCallsTheApi(CSharpJsonLibrary library)
     {
         await using var app = new ApiApplication();
         using var http = await app.StartReadyAsync();
@@ -24,7 +26,7 @@ public sealed class GeneratedClientTests
             UseBaseUrl = false,
             GenerateClientInterfaces = false,
             OperationNameGenerator = new SingleClientFromOperationIdOperationNameGenerator(),
-            CSharpGeneratorSettings = { Namespace = "Generated", JsonLibrary = CSharpJsonLibrary.SystemTextJson },
+            CSharpGeneratorSettings = { Namespace = "Generated", JsonLibrary = library },
         }).GenerateFile();
 
         var context = new AssemblyLoadContext("generated-client", isCollectible: true);
@@ -35,12 +37,23 @@ public sealed class GeneratedClientTests
 
             var models = (System.Collections.IEnumerable)(await CallAsync(client, "ListModelsAsync"))!;
             Assert.Equal(2, models.Cast<object>().Count());
+            foreach (var name in new[] { "age", "depth" })
+            {
+                // The depth card has no val/test DIR tables (null): the schema must let a client read that.
+                var model = (await CallAsync(client, "GetModelAsync", ("name", name)))!;
+                Assert.NotNull(model);
+            }
 
             var image = Activator.CreateInstance(assembly.GetType("Generated.FileParameter")!, new MemoryStream(TestImages.Png()), "face.png", "image/png")!;
             var answer = (await CallAsync(client, "EstimateAgeAsync", ("image", image), ("level", "0.95")))!;
             Assert.InRange((double)answer.GetType().GetProperty("Age")!.GetValue(answer)!, 1, 60);
             var interval = answer.GetType().GetProperty("Interval")!.GetValue(answer)!;
             Assert.Equal(0.95, (double)interval.GetType().GetProperty("Level")!.GetValue(interval)!);
+
+            // The JSON answer; png16 and colormap share the operation and are not yet readable by generated clients.
+            var room = Activator.CreateInstance(assembly.GetType("Generated.FileParameter")!, new MemoryStream(TestImages.Png()), "room.png", "image/png")!;
+            var depth = (await CallAsync(client, "EstimateDepthAsync", ("image", room), ("format", "json")))!;
+            Assert.Equal("metres", depth.GetType().GetProperty("Units")!.GetValue(depth));
 
             var live = (await CallAsync(client, "V2LiveAsync"))!;
             Assert.True((bool)live.GetType().GetProperty("Live")!.GetValue(live)!);
