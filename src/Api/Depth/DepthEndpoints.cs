@@ -38,6 +38,22 @@ internal static class DepthEndpoints
             .WithMetadata(new PngResponseMetadata())
             .ProducesImageProblems();
 
+        // The PNG answers as operations of their own: one operation answering JSON or PNG is read as JSON by
+        // generated clients. Same handler, same headers; `format` is fixed by the route.
+        foreach (var format in new[] { Png16, Colormap })
+        {
+            group.MapPost($"/depth/{format}", async (IFormFile? image, [FromQuery] string? level, HttpContext context, [AsParameters] InferenceServices services) =>
+                    (FileContentHttpResult)(await EstimateDepth(image, format, level, context, services)).Result)
+                .WithName(format == Png16 ? "EstimateDepthPng16" : "EstimateDepthColormap")
+                .WithSummary(format == Png16 ? "Estimate a depth map as a 16-bit PNG in millimetres" : "Estimate a depth map as a colour PNG")
+                .WithDescription($"The same as POST /v1/depth?format={format}, as an operation whose only answer is the PNG (headers as described there).")
+                .DisableAntiforgery()
+                .WithRequestBodyLimit(BodyLimit.SingleImage)
+                .Produces(StatusCodes.Status200OK, contentType: "image/png")
+                .WithMetadata(new PngResponseMetadata(Only: true))
+                .ProducesImageProblems();
+        }
+
         return group;
     }
 

@@ -79,10 +79,11 @@ internal static class OpenApiSetup
     {
         public void Apply(OpenApiOperation operation, OperationFilterContext context)
         {
-            if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<PngResponseMetadata>().Any()
-                && operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse response)
+            var png = context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<PngResponseMetadata>().FirstOrDefault();
+            if (png is not null && operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse response)
             {
-                response.Content ??= new Dictionary<string, IOpenApiMediaType>();
+                // A PNG-only operation describes nothing else, so generated clients return the bytes (NSwag: FileResponse).
+                response.Content = png.Only ? new Dictionary<string, IOpenApiMediaType>() : response.Content ?? new Dictionary<string, IOpenApiMediaType>();
                 response.Content["image/png"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } };
             }
         }
@@ -230,4 +231,5 @@ internal static class OpenApiSetup
 }
 
 /// <summary>Marks an endpoint that can also answer 200 with a PNG image.</summary>
-internal sealed class PngResponseMetadata;
+/// <param name="Only">The 200 answer is a PNG and nothing else.</param>
+internal sealed record PngResponseMetadata(bool Only = false);

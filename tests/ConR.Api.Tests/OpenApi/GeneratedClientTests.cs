@@ -50,10 +50,20 @@ public sealed class GeneratedClientTests
             var interval = answer.GetType().GetProperty("Interval")!.GetValue(answer)!;
             Assert.Equal(0.95, (double)interval.GetType().GetProperty("Level")!.GetValue(interval)!);
 
-            // The JSON answer; png16 and colormap share the operation and are not yet readable by generated clients.
             var room = Activator.CreateInstance(assembly.GetType("Generated.FileParameter")!, new MemoryStream(TestImages.Png()), "room.png", "image/png")!;
             var depth = (await CallAsync(client, "EstimateDepthAsync", ("image", room), ("format", "json")))!;
             Assert.Equal("metres", depth.GetType().GetProperty("Units")!.GetValue(depth));
+
+            // The PNG answers have operations of their own, which generated clients return as bytes.
+            foreach (var operation in new[] { "EstimateDepthPng16Async", "EstimateDepthColormapAsync" })
+            {
+                var upload = Activator.CreateInstance(assembly.GetType("Generated.FileParameter")!, new MemoryStream(TestImages.Png()), "room.png", "image/png")!;
+                using var file = (IDisposable)(await CallAsync(client, operation, ("image", upload)))!;
+                var stream = (Stream)file.GetType().GetProperty("Stream")!.GetValue(file)!;
+                var signature = new byte[8];
+                await stream.ReadExactlyAsync(signature);
+                Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A], signature);
+            }
 
             var live = (await CallAsync(client, "V2LiveAsync"))!;
             Assert.True((bool)live.GetType().GetProperty("Live")!.GetValue(live)!);

@@ -10,7 +10,7 @@ public sealed class OpenApiDocumentTests
 {
     private static readonly string[] Paths =
     [
-        "/v1/age", "/v1/age/batch", "/v1/depth", "/v1/models", "/v1/models/{name}", "/v1/models/{name}/load",
+        "/v1/age", "/v1/age/batch", "/v1/depth", "/v1/depth/colormap", "/v1/depth/png16", "/v1/models", "/v1/models/{name}", "/v1/models/{name}/load",
         "/v2", "/v2/health/live", "/v2/health/ready", "/v2/models/{name}", "/v2/models/{name}/ready", "/v2/models/{name}/infer",
         "/v2/models/{name}/versions/{version}", "/v2/models/{name}/versions/{version}/ready", "/v2/models/{name}/versions/{version}/infer",
         "/metrics",
