@@ -46,8 +46,10 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
         {
             if (rrt)
             {
-                int copied = Rrt.LoadEncoder(model, Rrt.BaseCheckpoint(config.RrtFrom!));
-                log.WriteLine($"RRT: loaded {copied} encoder tensors from {Rrt.BaseCheckpoint(config.RrtFrom!)}; the encoder is frozen, the regressor re-initialised.");
+                // Verified against its manifest once, then loaded.
+                string basePath = Rrt.BaseCheckpoint(config.RrtFrom!);
+                int copied = Rrt.LoadEncoder(model, basePath);
+                log.WriteLine($"RRT: loaded {copied} encoder tensors from {basePath}; the encoder is frozen, the regressor re-initialised.");
             }
             // Starting at the mean label saves the first epochs of a short run from climbing out of zero.
             model.InitializeRegressorBias(data.Train.Average(i => data.Label(i)));
@@ -118,7 +120,8 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
         foreach (var batch in loader.Batches())
         {
             cancellation.ThrowIfCancellationRequested();
-            var (regressionValue, conrValue) = Step(network, optimizer, shadow, methods, batch, data, stepKind, lossKind, conrOptions, inputType, guard, epoch, step);
+            double beta = config.BetaAt(epoch + ((double)step / steps));
+            var (regressionValue, conrValue) = Step(network, optimizer, shadow, methods, batch, data, stepKind, lossKind, conrOptions, beta, inputType, guard, epoch, step);
             int b = batch.Count;
             loader.Return(batch); // the tensors copied the buffers; recycle them for the next batch
             sumRegression += regressionValue;
@@ -136,7 +139,7 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
 
     private (double Regression, double ConR) Step(
         AgeRegressor network, OptimizerHelper optimizer, Bf16Shadow<AgeRegressor>? shadow, AgeMethodState methods, HostBatch batch, AgeData data, ConRStepKind stepKind,
-        RegressionLossKind lossKind, ConROptions conrOptions, ScalarType inputType, DivergenceGuard guard, int epoch, int step)
+        RegressionLossKind lossKind, ConROptions conrOptions, double beta, ScalarType inputType, DivergenceGuard guard, int epoch, int step)
     {
         using var scope = NewDisposeScope();
         int b = batch.Count, size = config.ImageSize;
@@ -156,7 +159,7 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
         var (loss, regression, conr) = AgeStepForward.Loss(
             outputs,
             (prediction, target, weight) => methods.BalancedMse is { } bmse ? bmse.Compute(prediction, target) : RegressionLoss.Compute(lossKind, prediction, target, weight),
-            config.BetaAt(epoch + ((double)step / (data.Train.Length / config.BatchSize))),
+            beta,
             conrOptions);
         double conrValue = conr is null ? 0 : conr.item<float>();
         if (config.RankSim)
