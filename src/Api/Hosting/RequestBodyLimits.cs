@@ -1,3 +1,6 @@
+using ConR.Api.Inference;
+using ConR.Api.KServe;
+using ConR.Api.Models;
 using ConR.Api.Options;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -13,7 +16,7 @@ internal enum BodyLimit
     /// <summary>Several images: Inference:MaxBatchUploadBytes.</summary>
     ImageBatch,
 
-    /// <summary>A KServe v2 JSON body: Inference:MaxInferRequestBytes.</summary>
+    /// <summary>A KServe v2 JSON body: Inference:MaxInferRequestBytes, by default sized from the route's model.</summary>
     InferJson,
 }
 
@@ -50,7 +53,14 @@ internal static class RequestBodyLimits
         {
             if (context.GetEndpoint()?.Metadata.GetMetadata<RequestBodyLimitMetadata>() is { } metadata)
             {
-                var limit = Bytes(metadata.Limit, options.Value);
+                // Null: the route's model is not being served; its handler answers 404/503 without reading the body.
+                var limit = Bytes(metadata.Limit, options.Value, context);
+                if (limit is null)
+                {
+                    await next(context);
+                    return;
+                }
+
                 if (context.Request.ContentLength > limit)
                 {
                     context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
@@ -77,12 +87,17 @@ internal static class RequestBodyLimits
         });
     }
 
-    private static long Bytes(BodyLimit limit, InferenceOptions options) => limit switch
+    private static long? Bytes(BodyLimit limit, InferenceOptions options, HttpContext context) => limit switch
     {
         BodyLimit.SingleImage => options.MaxUploadBytes + MultipartOverheadBytes,
         BodyLimit.ImageBatch => options.MaxBatchUploadBytes,
-        _ => options.MaxInferRequestBytes,
+        _ => options.MaxInferRequestBytes ?? (ServedLayout(context) is { } layout ? InferRequestSize.LargestValidBytes(layout) : null),
     };
+
+    private static TensorLayout? ServedLayout(HttpContext context) =>
+        context.Request.RouteValues["name"] is string name
+            ? context.RequestServices.GetRequiredService<ModelRegistry>().Slot(name)?.Current?.Profile.Layout
+            : null;
 
     private static string Setting(BodyLimit limit) => limit switch
     {

@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Reflection;
-using System.Text.Json;
 using ConR.Api.Errors;
 using ConR.Api.Hosting;
-using ConR.Api.Inference;
 using ConR.Api.Models;
 using ConR.Api.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -58,6 +56,7 @@ internal static class KServeEndpoints
                 $"FP32, shape [N, 3, H, W] with H and W from the model card and 1 <= N <= {InferenceOptions.MaxImagesPerRequest}, data row-major " +
                 "and already preprocessed (normalised as the card's input spec says). Answers the model's raw output tensor. " +
                 "400 for a wrong name, datatype, shape or data length.")
+            .AcceptsInferRequest()
             .ProducesTensorProblems();
 
         // The versioned forms of the same three calls: only the version being served answers, others are 404.
@@ -77,6 +76,7 @@ internal static class KServeEndpoints
             .WithName("V2VersionInfer")
             .WithSummary("Run one version of the model on a raw tensor")
             .WithDescription("As POST /v2/models/{name}/infer, for the version being served; any other version is 404.")
+            .AcceptsInferRequest()
             .ProducesTensorProblems();
         return group;
     }
@@ -148,31 +148,40 @@ internal static class KServeEndpoints
     /// <summary>Runs one version of the model on a raw input tensor.</summary>
     /// <param name="name">The model name.</param>
     /// <param name="version">The version (the one being served).</param>
-    /// <param name="request">The inference request.</param>
     /// <param name="registry">The model registry.</param>
-    /// <param name="context">The request.</param>
-    internal static Task<Results<Ok<InferResponse>, ProblemHttpResult>> VersionInfer(string name, string version, InferRequest request, ModelRegistry registry, HttpContext context) =>
-        RunAsync(AcquireVersion(registry, name, version), request, context);
+    /// <param name="context">The request; its body is the inference request.</param>
+    internal static Task<Results<Ok<InferResponse>, ProblemHttpResult>> VersionInfer(string name, string version, ModelRegistry registry, HttpContext context) =>
+        RunAsync(AcquireVersion(registry, name, version), context);
 
     /// <summary>Runs the model on a raw input tensor.</summary>
     /// <param name="name">The model name.</param>
-    /// <param name="request">The inference request.</param>
     /// <param name="registry">The model registry.</param>
-    /// <param name="context">The request.</param>
-    internal static Task<Results<Ok<InferResponse>, ProblemHttpResult>> Infer(string name, InferRequest request, ModelRegistry registry, HttpContext context) =>
-        RunAsync(registry.Acquire(name), request, context);
+    /// <param name="context">The request; its body is the inference request.</param>
+    internal static Task<Results<Ok<InferResponse>, ProblemHttpResult>> Infer(string name, ModelRegistry registry, HttpContext context) =>
+        RunAsync(registry.Acquire(name), context);
 
-    // Owns the lease: it is released when the run is answered.
-    private static async Task<Results<Ok<InferResponse>, ProblemHttpResult>> RunAsync(ModelLease acquired, InferRequest request, HttpContext context)
+    // Owns the lease: it is released when the run is answered. The body is read only once the model is known, so
+    // its tensor is checked against the model's shape while it streams in.
+    private static async Task<Results<Ok<InferResponse>, ProblemHttpResult>> RunAsync(ModelLease acquired, HttpContext context)
     {
         using var lease = acquired;
         var model = lease.Model;
         var name = model.Name;
         var layout = model.Profile.Layout;
+        if (!context.Request.HasJsonContentType())
+        {
+            throw Problems.UnsupportedMediaType("The inference request must be JSON (Content-Type: application/json).");
+        }
+
+        using var request = await InferRequestReader.ReadAsync(context.Request.BodyReader, layout, context.RequestAborted);
         var n = CheckInput(request, model);
 
         using var work = model.Scheduler.CreateWork(n, context.RequestAborted);
-        TensorData.Fill(request.Inputs![0].Data, work);
+        for (var i = 0; i < n; i++)
+        {
+            request.Data.Slice(i * layout.InputLength, layout.InputLength).CopyTo(work.Input(i));
+        }
+
         model.Scheduler.Submit(work);
         await work.Completion;
 
@@ -217,28 +226,28 @@ internal static class KServeEndpoints
     }
 
     // The batch size N, after checking everything the protocol lets a client get wrong.
-    private static int CheckInput(InferRequest request, LoadedModel model)
+    private static int CheckInput(ParsedInferRequest request, LoadedModel model)
     {
         var layout = model.Profile.Layout;
         var expectedShape = $"[N, {string.Join(", ", layout.InputItemDims)}]";
-        if (request.Inputs is not [var input])
+        if (request.InputCount != 1)
         {
-            throw Problems.BadRequest($"inputs must hold exactly one tensor, '{layout.InputName}' (got {request.Inputs?.Count ?? 0}).");
+            throw Problems.BadRequest($"inputs must hold exactly one tensor, '{layout.InputName}' (got {request.InputCount}).");
         }
 
-        if (input.Name != layout.InputName)
+        if (request.Name != layout.InputName)
         {
-            throw Problems.BadRequest($"inputs[0].name must be '{layout.InputName}' (got '{input.Name}').");
+            throw Problems.BadRequest($"inputs[0].name must be '{layout.InputName}' (got '{request.Name}').");
         }
 
-        if (input.Datatype != Fp32)
+        if (request.Datatype != Fp32)
         {
-            throw Problems.BadRequest($"inputs[0].datatype must be {Fp32} (got '{input.Datatype}').");
+            throw Problems.BadRequest($"inputs[0].datatype must be {Fp32} (got '{request.Datatype}').");
         }
 
-        if (input.Shape is not { Count: 4 } shape || !shape.Skip(1).SequenceEqual(layout.InputItemDims))
+        if (request.Shape is not { Count: 4 } shape || !shape.Skip(1).SequenceEqual(layout.InputItemDims))
         {
-            throw Problems.BadRequest($"inputs[0].shape must be {expectedShape} (got [{string.Join(", ", input.Shape ?? [])}]).");
+            throw Problems.BadRequest($"inputs[0].shape must be {expectedShape} (got [{string.Join(", ", request.Shape ?? [])}]).");
         }
 
         if (shape[0] < 1 || shape[0] > InferenceOptions.MaxImagesPerRequest)
@@ -246,101 +255,17 @@ internal static class KServeEndpoints
             throw Problems.BadRequest($"inputs[0].shape[0] (N) must be 1 to {InferenceOptions.MaxImagesPerRequest} (got {shape[0]}).");
         }
 
-        if (request.Outputs is { Count: > 0 } outputs && outputs.Any(o => o.Name != layout.OutputName))
+        if (request.OutputNames.Any(o => o != layout.OutputName))
         {
-            throw Problems.BadRequest($"outputs may only name '{layout.OutputName}' (got {string.Join(", ", outputs.Select(o => $"'{o.Name}'"))}).");
+            throw Problems.BadRequest($"outputs may only name '{layout.OutputName}' (got {string.Join(", ", request.OutputNames.Select(o => $"'{o}'"))}).");
         }
 
         var n = (int)shape[0];
-        var count = TensorData.Count(input.Data);
-        if (count != (long)n * layout.InputLength)
+        if (request.Count != n * layout.InputLength)
         {
-            throw Problems.BadRequest($"inputs[0].data must hold {(long)n * layout.InputLength} numbers for shape [{string.Join(", ", shape)}] (got {count}).");
+            throw Problems.BadRequest($"inputs[0].data must hold {n * layout.InputLength} numbers for shape [{string.Join(", ", shape)}] (got {request.Count}).");
         }
 
         return n;
-    }
-}
-
-/// <summary>Reads a protocol "data" member: a flat or nested JSON array of numbers, row-major.</summary>
-internal static class TensorData
-{
-    /// <summary>The number of numbers in <paramref name="data"/>, or -1 when it holds anything else.</summary>
-    public static long Count(JsonElement data)
-    {
-        if (data.ValueKind != JsonValueKind.Array)
-        {
-            return -1;
-        }
-
-        long count = 0;
-        foreach (var element in data.EnumerateArray())
-        {
-            switch (element.ValueKind)
-            {
-                case JsonValueKind.Number:
-                    count++;
-                    break;
-                case JsonValueKind.Array:
-                    var inner = Count(element);
-                    if (inner < 0)
-                    {
-                        return -1;
-                    }
-
-                    count += inner;
-                    break;
-                default:
-                    return -1;
-            }
-        }
-
-        return count;
-    }
-
-    /// <summary>Writes the numbers into the batch's inputs, image after image; call after <see cref="Count"/> checked the length.</summary>
-    public static void Fill(JsonElement data, WorkBatch work)
-    {
-        var cursor = new Cursor(work);
-        Write(data, ref cursor);
-    }
-
-    private static void Write(JsonElement data, ref Cursor cursor)
-    {
-        foreach (var element in data.EnumerateArray())
-        {
-            if (element.ValueKind == JsonValueKind.Array)
-            {
-                Write(element, ref cursor);
-                continue;
-            }
-
-            if (!element.TryGetSingle(out var value) || !float.IsFinite(value))
-            {
-                throw Problems.BadRequest($"inputs[0].data[{cursor.Index}] is not a finite 32-bit float.");
-            }
-
-            cursor.Add(value);
-        }
-    }
-
-    // Where the next number goes: image, offset in it, and the flat index for error messages.
-    private struct Cursor(WorkBatch work)
-    {
-        private int image;
-        private int offset;
-
-        public long Index { get; private set; }
-
-        public void Add(float value)
-        {
-            work.Input(image)[offset] = value;
-            Index++;
-            if (++offset == work.InputLength)
-            {
-                offset = 0;
-                image++;
-            }
-        }
     }
 }

@@ -107,10 +107,17 @@ internal sealed class InferenceOptions
     [Range(1, 1L << 31)]
     public long MaxBatchUploadBytes { get; set; } = 64L * 1024 * 1024;
 
-    /// <summary>Largest KServe v2 JSON request body.</summary>
-    /// <value>The default is 64 MB.</value>
+    /// <summary>
+    /// Largest KServe v2 JSON request body (413 above). The body is parsed as it streams in and never held whole, so
+    /// this bounds bandwidth, not memory.
+    /// </summary>
+    /// <value>
+    /// The default, none, sizes it per model from the largest valid request: 32 images of the card's input at 64 bytes
+    /// per number (17 significant digits, exponent, separator, and the indentation of a nested array pretty-printed with
+    /// indent 4) plus 64 KiB: 25.2 MB for a 3x64x64 input.
+    /// </value>
     [Range(1, 1L << 31)]
-    public long MaxInferRequestBytes { get; set; } = 64L * 1024 * 1024;
+    public long? MaxInferRequestBytes { get; set; }
 
     /// <summary>The <c>X-Api-Key</c> the admin route (model load) requires; at least 16 characters.</summary>
     /// <value>The default, none, disables the admin route (403).</value>
