@@ -37,6 +37,10 @@ app.UseRequestBodyLimits();
 app.UseRateLimiter();
 app.UseApiDocumentation();
 
+// The demo page at / (src/Api/wwwroot: plain HTML and JavaScript calling the public API, no build step)
+app.UseDefaultFiles();
+app.UseStaticFiles();
+
 app.MapAgeEndpoints();
 app.MapDepthEndpoints();
 app.MapModelEndpoints();

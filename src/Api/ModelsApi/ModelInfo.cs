@@ -71,8 +71,15 @@ internal sealed record LoadedModelInfo(
 /// <param name="TargetNote">The target and outcome in words.</param>
 internal sealed record CalibrationInfo(string Method, IReadOnlyList<double> Levels, IReadOnlyList<CalibrationRange> Ranges, CoverageReport TestCoverage, bool TargetMet, string TargetNote);
 
-/// <summary>The training label histogram's binning (counts are in the card).</summary>
-internal sealed record HistogramInfo(double BinWidth, double Start, int Bins, string ThresholdUnit, ShotThresholds Thresholds);
+/// <summary>The training label histogram: what the demo page draws an answer over.</summary>
+/// <param name="BinWidth">Bin width in label units.</param>
+/// <param name="Start">Lower edge of bin 0.</param>
+/// <param name="Bins">Number of bins.</param>
+/// <param name="ThresholdUnit">What the counts count: "samples" (age) or "pixels" (depth).</param>
+/// <param name="Thresholds">The shot cut-offs.</param>
+/// <param name="Counts">Training count per bin.</param>
+/// <param name="Shots">Shot per bin: "many", "median" or "few".</param>
+internal sealed record HistogramInfo(double BinWidth, double Start, int Bins, string ThresholdUnit, ShotThresholds Thresholds, IReadOnlyList<long> Counts, IReadOnlyList<string> Shots);
 
 /// <summary>The training data set.</summary>
 internal sealed record DataSetInfo(string Name, string Licence);
@@ -110,7 +117,7 @@ internal static class ModelInfoMapper
             card.Metrics,
             card.ValRangeErrors,
             new CalibrationInfo(calibration.Method, calibration.Table.Options.Levels, calibration.Table.Ranges, calibration.TestCoverage, calibration.TargetMet, calibration.TargetNote),
-            new HistogramInfo(card.TrainHistogram.BinWidth, card.TrainHistogram.Start, card.TrainHistogram.Counts.Count, card.TrainHistogram.ThresholdUnit, card.TrainHistogram.Thresholds),
+            new HistogramInfo(card.TrainHistogram.BinWidth, card.TrainHistogram.Start, card.TrainHistogram.Counts.Count, card.TrainHistogram.ThresholdUnit, card.TrainHistogram.Thresholds, card.TrainHistogram.Counts, card.TrainHistogram.Shots),
             new DataSetInfo(card.DataSet.Name, card.DataSet.Licence),
             new TrainingInfo(card.Training.Architecture, card.Training.Width, card.Training.ImageSize, card.Training.Loss, card.Training.ConR, card.Training.Reweight, card.Training.Lds, card.Training.Epochs, card.Training.BestEpoch),
             new PackageInfo(card.Name, card.Version, card.OnnxSha256, card.GitCommit, card.CreatedUtc));

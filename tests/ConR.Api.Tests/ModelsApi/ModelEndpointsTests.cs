@@ -28,6 +28,12 @@ public sealed class ModelEndpointsTests
         Assert.NotEmpty(loaded.Ranges);
         Assert.Equal([0.8, 0.9, 0.95], loaded.Calibration.Levels);
         Assert.NotEmpty(loaded.Calibration.TestCoverage.Overall);
+
+        // The training histogram itself, which the demo page draws the answer over.
+        Assert.Equal(loaded.TrainHistogram.Bins, loaded.TrainHistogram.Counts.Count);
+        Assert.Equal(loaded.TrainHistogram.Bins, loaded.TrainHistogram.Shots.Count);
+        Assert.True(loaded.TrainHistogram.Counts.Sum() > 0);
+        Assert.Subset(new HashSet<string> { "many", "median", "few" }, loaded.TrainHistogram.Shots.ToHashSet());
         Assert.Equal("depth", models[1].Loaded!.Task);
     }
 

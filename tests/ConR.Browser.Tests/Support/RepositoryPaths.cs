@@ -1,0 +1,29 @@
+namespace ConR.Browser.Tests.Support;
+
+/// <summary>Paths in this repository, found from the test's build output by walking up to the solution file.</summary>
+internal static class RepositoryPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>The bundled default model repository (models/age/1, models/depth/1): what a new user serves.</summary>
+    public static string BundledModels => Path.Combine(Root, "models");
+
+    /// <summary>The sample face the API ships (96x96 PNG).</summary>
+    public static string SampleFace => Path.Combine(Root, "src", "Api", "Samples", "face.png");
+
+    /// <summary>Where failure screenshots and the README's screenshots are written: artifacts/browser (git-ignored).</summary>
+    public static string Artifacts => Directory.CreateDirectory(Path.Combine(Root, "artifacts", "browser")).FullName;
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ConR.Web.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"ConR.Web.sln not found above {AppContext.BaseDirectory}.");
+    }
+}
