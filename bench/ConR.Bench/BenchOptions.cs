@@ -27,10 +27,21 @@ internal sealed class BenchOptions
           --rounds N            interleaved rounds (pipeline limit, service, batching off) for the throughput targets
                                 (default: 5; --quick: 1; 0 skips them and judges the targets on the single cells)
           --memory-models DIR   repository for the idle-memory probe (default: --models); both models load there
-          --api-dll PATH        ConR.Api.dll for the idle-memory probe (default: found next to the bench's build)
-          --only LIST           run only some parts: ort,pipeline,http,memory (default: all)
+          --api-dll PATH        ConR.Api.dll for the idle-memory probe and the soak (default: found next to the bench's build)
+          --only LIST           run only some parts: ort,pipeline,http,memory (default: all of these), soak (only when named)
+                                soak: ConR.Api as its own process on --models, rate limiting off; "unloaded" = the good
+                                clients alone for 30 s (after 5 s untimed), then all clients for --soak-seconds, then
+                                --soak-after-seconds idle; targets: no 5xx, good-request p99 < 2x unloaded, VmRSS after
+                                - before < 300 MB (before = right after the unloaded phase); see bench/ConR.Bench/README.md
+          --soak-seconds N      soak: seconds of mixed good, hostile and oversized traffic (default: 600)
+          --soak-after-seconds N
+                                soak: idle seconds after it before VmRSS is read again (default: 60)
+          --soak-clients G,H,O  soak: good, hostile and oversized clients (default: 4,2,1)
           --markdown PATH       also write the report (Markdown) to PATH
         """;
+
+    // Not the soak: it takes 12 minutes by default, and runs only when --only names it.
+    private static readonly string[] DefaultParts = ["ort", "pipeline", "http", "memory"];
 
     public required string Models { get; init; }
 
@@ -60,7 +71,16 @@ internal sealed class BenchOptions
 
     public string? ApiDll { get; init; }
 
-    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(["ort", "pipeline", "http", "memory"], StringComparer.Ordinal);
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(DefaultParts, StringComparer.Ordinal);
+
+    /// <summary>Gets the seconds of mixed traffic in the soak (<c>--only soak</c>).</summary>
+    public double SoakSeconds { get; init; } = 600;
+
+    /// <summary>Gets the idle seconds after the soak before the service's RSS is read again.</summary>
+    public double SoakAfterSeconds { get; init; } = 60;
+
+    /// <summary>Gets the soak's good, hostile and oversized client counts.</summary>
+    public IReadOnlyList<int> SoakClients { get; init; } = [4, 2, 1];
 
     public string? Markdown { get; init; }
 
@@ -78,6 +98,8 @@ internal sealed class BenchOptions
     {
         string? models = null, model = null, image = null, memoryModels = null, apiDll = null, markdown = null;
         double? seconds = null;
+        double soakSeconds = 600, soakAfter = 60;
+        int[] soakClients = [4, 2, 1];
         bool quick = false, delay0 = true;
         IReadOnlyList<int>? concurrency = null, workers = null;
         int maxBatch = 16, queueDelay = 2, intraOp = 0;
@@ -106,13 +128,23 @@ internal sealed class BenchOptions
                 case "--memory-models": memoryModels = Value(); break;
                 case "--api-dll": apiDll = Value(); break;
                 case "--markdown": markdown = Value(); break;
+                case "--soak-seconds": soakSeconds = PositiveDouble(flag, Value()); break;
+                case "--soak-after-seconds": soakAfter = NonNegativeDouble(flag, Value()); break;
+                case "--soak-clients":
+                    soakClients = IntList(flag, Value(), 0, 64);
+                    if (soakClients.Length != 3 || soakClients[0] < 1)
+                    {
+                        throw new ArgumentException("--soak-clients: three counts G,H,O (good, hostile, oversized), at least one good client.");
+                    }
+
+                    break;
                 case "--only":
                     only = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
                     foreach (var part in only)
                     {
-                        if (part is not ("ort" or "pipeline" or "http" or "memory"))
+                        if (part is not ("ort" or "pipeline" or "http" or "memory" or "soak"))
                         {
-                            throw new ArgumentException($"--only: unknown part '{part}' (ort, pipeline, http, memory).");
+                            throw new ArgumentException($"--only: unknown part '{part}' (ort, pipeline, http, memory, soak).");
                         }
                     }
 
@@ -154,7 +186,10 @@ internal sealed class BenchOptions
             ServiceWarmupSeconds = serviceWarmup ?? (quick ? 1 : 8),
             MemoryModels = Path.GetFullPath(memoryModels ?? models),
             ApiDll = apiDll is null ? null : Path.GetFullPath(apiDll),
-            Only = only ?? new HashSet<string>(["ort", "pipeline", "http", "memory"], StringComparer.Ordinal),
+            Only = only ?? new HashSet<string>(DefaultParts, StringComparer.Ordinal),
+            SoakSeconds = soakSeconds,
+            SoakAfterSeconds = soakAfter,
+            SoakClients = soakClients,
             Markdown = markdown is null ? null : Path.GetFullPath(markdown),
         };
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using ConR.Bench.Soak;
 using ConR.Shared.Preprocessing;
 using Microsoft.ML.OnnxRuntime;
 
@@ -166,14 +167,14 @@ internal static class BenchProgram
         if (options.Runs("memory"))
         {
             Console.WriteLine("Idle memory (ConR.Api as its own process):");
-            var apiDll = options.ApiDll ?? MemoryProbe.FindApiDll();
+            var apiDll = options.ApiDll ?? ApiProcess.FindApiDll();
             if (apiDll is null)
             {
                 report.AddNote("Idle memory not measured: ConR.Api.dll not found next to the bench's build; pass --api-dll.");
             }
             else
             {
-                report.AddMemory("process", $"dotnet {apiDll} --urls http://127.0.0.1:PORT --Inference:ModelRepository={options.MemoryModels} --RateLimiting:Enabled=false");
+                report.AddMemory("process", ApiProcess.CommandLine(apiDll, options.MemoryModels!, MemoryProbe.Arguments));
                 report.AddMemory("models", string.Join(", ", Directory.GetDirectories(options.MemoryModels!).Select(d =>
                     $"{Path.GetFileName(d)} ({Directory.GetFiles(d, "model.onnx", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) / 1e6:F1} MB ONNX)")));
                 try
@@ -187,8 +188,36 @@ internal static class BenchProgram
             }
         }
 
+        if (options.Runs("soak"))
+        {
+            await SoakAsync(report, options, jpeg);
+        }
+
         AddTargets(report, options, sequential, limit);
         return report;
+    }
+
+    private static async Task SoakAsync(Report report, BenchOptions options, byte[] jpeg)
+    {
+        var clients = new ClientCounts(options.SoakClients[0], options.SoakClients[1], options.SoakClients[2]);
+        var settings = new SoakSettings(options.SoakSeconds, options.SoakAfterSeconds, clients);
+        Console.WriteLine($"Soak (ConR.Api as its own process; {SoakRun.WarmupSeconds + SoakRun.UnloadedSeconds + options.SoakSeconds + options.SoakAfterSeconds:F0} s of traffic and idle after it is ready):");
+        var apiDll = options.ApiDll ?? ApiProcess.FindApiDll();
+        if (apiDll is null)
+        {
+            report.AddNote("Soak not run: ConR.Api.dll not found next to the bench's build; pass --api-dll.");
+            return;
+        }
+
+        try
+        {
+            var result = await SoakRun.RunAsync(apiDll, options.Models, options.Model, jpeg, settings);
+            report.AddSection(SoakReport.ToMarkdown(result, $"{CpuModel()}, {Environment.ProcessorCount} cores"));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or IOException or HttpRequestException)
+        {
+            report.AddNote($"Soak failed: {ex.Message}");
+        }
     }
 
     private static async Task MeasureServiceAsync(Report report, BenchOptions options, ServiceUnderTest service)
@@ -318,6 +347,12 @@ internal static class BenchProgram
         report.Context.Add(("model", $"{model.Name}/{model.Version} from {options.Models}: {model.OnnxBytes / 1e6:F1} MB ONNX, input {model.Spec.Width}x{model.Spec.Height}, " +
             $"{card.Training?.Architecture} width {card.Training?.Width}"));
         report.Context.Add(("image", $"{options.Image ?? "generated 200x200 face-like JPEG (quality 85)"}: {info.Width}x{info.Height} {info.Format}, {jpeg.Length} bytes"));
+        if (!options.Runs("ort") && !options.Runs("pipeline") && !options.Runs("http"))
+        {
+            // Only the separate-process parts (memory, soak): the cells' timing and in-process settings do not apply.
+            return;
+        }
+
         report.Context.Add(("timing", $"{options.Seconds} s per cell after {options.WarmupSeconds} s warm-up{(options.Quick ? " (--quick)" : string.Empty)}; " +
             $"each service configuration first loaded untimed for {options.ServiceWarmupSeconds} s at the highest concurrency (JIT tiering); " +
             $"throughput targets from {options.Rounds} interleaved rounds"));
@@ -326,7 +361,8 @@ internal static class BenchProgram
         report.Context.Add(("HTTP client", "in the same process: raw HTTP/1.1 keep-alive connections (one per concurrent client), request bytes built once"));
     }
 
-    private static string CpuModel()
+    /// <summary>The CPU's "model name" from /proc/cpuinfo.</summary>
+    internal static string CpuModel()
     {
         try
         {

@@ -85,6 +85,7 @@ internal sealed class Report
     private readonly List<(string Name, string Value)> memory = [];
     private readonly List<string> notes = [];
     private readonly List<PairedRound> rounds = [];
+    private readonly List<string> sections = [];
 
     public IReadOnlyList<Cell> Cells => cells;
 
@@ -111,6 +112,9 @@ internal sealed class Report
         Console.WriteLine($"  [memory] {name}: {value}");
     }
 
+    /// <summary>Adds a section written by a part itself (the soak), Markdown starting with its ### heading.</summary>
+    public void AddSection(string markdown) => sections.Add(markdown);
+
     public void AddNote(string note)
     {
         notes.Add(note);
@@ -128,14 +132,17 @@ internal sealed class Report
             md.AppendLine(CultureInfo.InvariantCulture, $"- {name}: {value}");
         }
 
-        md.AppendLine().AppendLine("### Throughput and latency").AppendLine();
-        md.AppendLine("| part | cell | images/s | p50 ms | p95 ms | p99 ms | CPU ms/image | CPU use | KB alloc/image | timed | errors | note |");
-        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
-        foreach (var c in cells)
+        if (cells.Count > 0)
         {
-            var l = c.Latency;
-            md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {c.Part} | {c.What} | {F(c.ImagesPerSecond, 1)} | {F(l?.P50, 2)} | {F(l?.P95, 2)} | {F(l?.P99, 2)} | {F(c.CpuMsPerImage, 2)} | {(double.IsNaN(c.CpuUse) ? "-" : F(100 * c.CpuUse, 0) + " %")} | {F(c.AllocatedKbPerImage, 1)} | {c.Count} | {c.Errors} | {c.Note} |");
+            md.AppendLine().AppendLine("### Throughput and latency").AppendLine();
+            md.AppendLine("| part | cell | images/s | p50 ms | p95 ms | p99 ms | CPU ms/image | CPU use | KB alloc/image | timed | errors | note |");
+            md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+            foreach (var c in cells)
+            {
+                var l = c.Latency;
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {c.Part} | {c.What} | {F(c.ImagesPerSecond, 1)} | {F(l?.P50, 2)} | {F(l?.P95, 2)} | {F(l?.P99, 2)} | {F(c.CpuMsPerImage, 2)} | {(double.IsNaN(c.CpuUse) ? "-" : F(100 * c.CpuUse, 0) + " %")} | {F(c.AllocatedKbPerImage, 1)} | {c.Count} | {c.Errors} | {c.Note} |");
+            }
         }
 
         if (rounds.Count > 0)
@@ -170,6 +177,11 @@ internal sealed class Report
             {
                 md.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {value} |");
             }
+        }
+
+        foreach (var section in sections)
+        {
+            md.AppendLine().Append(section);
         }
 
         if (notes.Count > 0)

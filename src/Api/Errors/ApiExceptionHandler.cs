@@ -1,4 +1,5 @@
 using ConR.Api.Hosting;
+using ConR.Api.Options;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace ConR.Api.Errors;
@@ -49,7 +50,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails,
     // The form reader's limits: the number of parts is the framework's (FormOptions), not a byte limit of ours.
     private static string FormLimitDetail(InvalidDataException limit) =>
         limit.Message.Contains("count limit", StringComparison.OrdinalIgnoreCase)
-            ? $"The form has too many parts: {limit.Message} A request sends its `image` part(s) (POST /v1/age/batch: at most Inference:MaxBatchSize) and the documented fields only."
+            ? $"The form has too many parts: {limit.Message} A request sends its `image` part(s) (POST /v1/age/batch: at most {InferenceOptions.MaxImagesPerRequest}) and the documented fields only, {RequestBodyLimits.MaxFormParts} parts in all."
             : $"The multipart body exceeds a limit: {limit.Message} (see Inference:MaxUploadBytes).";
 
     // Kestrel's own wording for an over-limit body names no limit; say which one applies.

@@ -25,6 +25,9 @@ internal sealed record RequestBodyLimitMetadata(BodyLimit Limit);
 
 internal static class RequestBodyLimits
 {
+    /// <summary>Parts a form may hold: the most images a request takes plus room for the documented fields.</summary>
+    public const int MaxFormParts = InferenceOptions.MaxImagesPerRequest + 8;
+
     // Multipart boundaries, part headers and the face-box fields.
     private const long MultipartOverheadBytes = 64 * 1024;
 
@@ -42,6 +45,10 @@ internal static class RequestBodyLimits
         services.AddOptions<FormOptions>().Configure<IOptions<InferenceOptions>>((form, inference) =>
         {
             form.MultipartBodyLengthLimit = inference.Value.MaxUploadBytes + MultipartOverheadBytes;
+
+            // The framework's default is 1,024 parts, which a client can fill with image parts nobody reads; no
+            // endpoint takes more than its images plus the face-box fields.
+            form.ValueCountLimit = MaxFormParts;
         });
         return services;
     }

@@ -30,13 +30,22 @@ internal static class InferRequestReader
             {
                 var read = await body.ReadAsync(cancellationToken);
                 var buffer = read.Buffer;
-                var consumed = parser.Feed(buffer, read.IsCompleted, ref state);
-                if (buffer.Slice(consumed).Length > MaxTokenBytes)
+                var consumed = buffer.Start;
+                try
                 {
-                    throw Problems.BadRequest($"The body holds a JSON token longer than {MaxTokenBytes} bytes.");
+                    consumed = parser.Feed(buffer, read.IsCompleted, ref state);
+                    if (buffer.Slice(consumed).Length > MaxTokenBytes)
+                    {
+                        throw Problems.BadRequest($"The body holds a JSON token longer than {MaxTokenBytes} bytes.");
+                    }
+                }
+                finally
+                {
+                    // Every read is handed back, also when the body is refused: a reader left mid-read makes Kestrel
+                    // log an error for each refused body when it drains the rest (a log flood a client could cause).
+                    body.AdvanceTo(consumed, buffer.End);
                 }
 
-                body.AdvanceTo(consumed, buffer.End);
                 if (read.IsCompleted)
                 {
                     return parser.Finish();

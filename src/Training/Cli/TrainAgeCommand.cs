@@ -46,7 +46,10 @@ internal sealed class AgeTrainOptions
     public readonly Option<double> Pushing = new("--e") { Description = "ConR pushing scale e", DefaultValueFactory = _ => 0.01 };
     public readonly Option<string> Variant = new("--conr-variant") { Description = "OfficialAge | Clean", DefaultValueFactory = _ => "OfficialAge" };
     public readonly Option<double> MaxLabel = new("--max-label") { Description = "Largest plausible age in the CSV (years); rows above it are bad rows", DefaultValueFactory = _ => global::ConR.Training.Data.DirCsvReader.DefaultMaxAge };
-    public readonly Option<double> BetaWarmup = new("--beta-warmup") { Description = "Epochs over which beta ramps linearly from 0 (per step); 0: no warm-up", DefaultValueFactory = _ => 0.0 };
+    public readonly Option<double?> BetaWarmup = new("--beta-warmup")
+    {
+        Description = $"Epochs over which beta ramps linearly from 0 (per step); 0: no warm-up. Default with --conr: {AgeTrainConfig.DefaultBetaWarmupEpochs} epochs, or a quarter of a shorter run (a cold start at full beta can stall; docs/results.md)",
+    };
     public readonly Option<int?> CropPadding = new("--crop-padding") { Description = "Random-crop padding in pixels (default: the official 16 px at 224, scaled to --img-size)" };
     public readonly Option<string> Step = new("--conr-step")
     {
@@ -139,7 +142,7 @@ internal sealed class AgeTrainOptions
             PushingScale = parse.GetValue(Pushing),
             ConRVariant = parse.GetValue(Variant)!,
             ConRStep = parse.GetValue(Step)!,
-            BetaWarmupEpochs = parse.GetValue(BetaWarmup),
+            BetaWarmupEpochs = parse.GetValue(BetaWarmup) ?? AgeTrainConfig.DefaultBetaWarmup(parse.GetValue(ConR), parse.GetValue(Epochs)),
             CropPadding = parse.GetValue(CropPadding),
             Reweight = parse.GetValue(Reweight)!,
             Lds = parse.GetValue(Lds),

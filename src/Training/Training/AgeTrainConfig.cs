@@ -38,6 +38,9 @@ public sealed record AgeTrainConfig
     public double PushingScale { get; init; } = 0.01;
     public string ConRVariant { get; init; } = nameof(Losses.ConRVariant.OfficialAge);
 
+    /// <summary>The ConR warm-up a run gets unless it names one: see <see cref="DefaultBetaWarmup"/>.</summary>
+    public const double DefaultBetaWarmupEpochs = 2;
+
     /// <summary>
     /// Epochs over which beta ramps linearly from 0 to <see cref="Beta"/> (per step); 0: full beta from the first step.
     /// </summary>
@@ -109,6 +112,14 @@ public sealed record AgeTrainConfig
     };
 
     public ConRStepKind ConRStepKind() => ConRStepKinds.Parse(ConRStep);
+
+    /// <summary>
+    /// The warm-up of a ConR run that names none: 2 epochs, or a quarter of a shorter run. Why (docs/results.md, issue
+    /// 18): from a cold start at full beta, ConR can hold the features in a stall that lasts most of a short run, and
+    /// whether it does is decided by the random stream, in the independent reference trainer as in this one; a 2-epoch
+    /// ramp removed the stall in every seed measured. Without ConR it is 0.
+    /// </summary>
+    public static double DefaultBetaWarmup(bool conr, int epochs) => conr ? Math.Min(DefaultBetaWarmupEpochs, epochs / 4.0) : 0;
 
     /// <summary>beta at a point of training: the linear warm-up over <see cref="BetaWarmupEpochs"/>, then <see cref="Beta"/>.</summary>
     /// <param name="epochProgress">Epochs completed, fractional within an epoch (0 at the first step).</param>
