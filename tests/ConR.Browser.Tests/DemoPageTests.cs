@@ -84,8 +84,8 @@ public sealed partial class DemoPageTests(BrowserHost host) : IClassFixture<Brow
         });
     }
 
-    // "90% interval: 21.3 to 45.0 years"
-    [GeneratedRegex(@"^\d+% interval: \d+\.\d to \d+\.\d years$")]
+    // "90% interval (natural mix): 21.3 to 45.0 years"
+    [GeneratedRegex(@"^\d+% interval \((natural|balanced) mix\): \d+\.\d to \d+\.\d years$")]
     private static partial Regex IntervalText();
 
     // A ProblemDetails title, its status, and a detail: "Unsupported media type (415): ..."

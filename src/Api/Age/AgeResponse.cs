@@ -10,9 +10,13 @@ internal sealed record AgeResponse(double Age, IntervalDto Interval, AgeRangeDto
 
 /// <summary>A prediction interval.</summary>
 /// <param name="Lower">Lower end, in label units, clipped to the label range.</param>
-/// <param name="Upper">Upper end, in label units, clipped to the label range.</param>
+/// <param name="Upper">Upper end, in label units, clipped to the label range (an interval need not be symmetric around the estimate).</param>
 /// <param name="Level">Nominal coverage: 0.8, 0.9 or 0.95.</param>
-internal sealed record IntervalDto(double Lower, double Upper, double Level);
+/// <param name="Mix">The label mix the interval is calibrated for, as really used: "natural" (covers Level of faces whose
+/// ages are distributed as in the training data) or "balanced" (Level of faces in every age range alike, rare ages
+/// included). A card from before schema 2 has only "balanced", whatever was asked.</param>
+/// <param name="MixNote">Why Mix differs from the mix asked for; null when it does not.</param>
+internal sealed record IntervalDto(double Lower, double Upper, double Level, string Mix, string? MixNote);
 
 /// <summary>
 /// The 5-year validation band the PREDICTED age falls in (the true age is unknown), with the training data there.

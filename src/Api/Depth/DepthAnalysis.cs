@@ -35,14 +35,14 @@ internal sealed class DepthAnalysis : IDisposable
 
     public IReadOnlyList<DepthRangeDto> Ranges { get; private set; } = [];
 
-    public static DepthAnalysis Run(ReadOnlySpan<float> raw, double level, CardLookup lookup)
+    public static DepthAnalysis Run(ReadOnlySpan<float> raw, double level, MixTable calibration, CardLookup lookup)
     {
         var n = raw.Length;
         var analysis = new DepthAnalysis(ArrayPool<float>.Shared.Rent(n), ArrayPool<float>.Shared.Rent(n), n);
         try
         {
             // Half-widths from the raw predictions, as calibrated; the map itself is clipped to the label range.
-            lookup.Table.HalfWidths(raw, level, analysis.halfWidths.AsSpan(0, n));
+            calibration.Table.HalfWidths(raw, level, analysis.halfWidths.AsSpan(0, n));
             analysis.Summarise(raw, lookup);
             return analysis;
         }

@@ -27,12 +27,15 @@ internal static class DepthEndpoints
             .WithDescription(
                 "Multipart field `image` (JPEG, PNG, BMP or WebP). The map has the model's output resolution. `format=json` " +
                 "(default): width, height, units, min/max, the depth map and the uncertainty map (interval half-width per pixel " +
-                "at `level`) as base64 little-endian float32 row-major, and `ranges`: per depth range present {from, to, shot, " +
-                "pixelFraction, valRmse, halfWidth}. `format=png16`: a 16-bit greyscale PNG in millimetres (headers " +
-                "X-Depth-Pixel-Units: millimetres, X-Depth-Scale: 0.001 m per unit). `format=colormap`: an 8-bit turbo-like colour " +
-                "PNG, dark blue at the map's minimum and dark red at its maximum. Both PNG formats give the map's range in the " +
-                "X-Depth-Min and X-Depth-Max headers, in the units of X-Depth-Units (always metres). Errors as for " +
-                "POST /v1/age; 400 for a bad `format` or `level`.")
+                "at `level`, calibrated for the label mix `mix`: `natural`, the default, for depths distributed as in the training " +
+                "pixels, or `balanced`, for every depth range alike; the answer's `mix` says which it really is, and `mixNote` why " +
+                "when a package from before card schema 2 has only `balanced`) as base64 little-endian float32 row-major, and " +
+                "`ranges`: per depth range present {from, to, shot, pixelFraction, valRmse, halfWidth}. `format=png16`: a 16-bit " +
+                "greyscale PNG in millimetres (headers X-Depth-Pixel-Units: millimetres, X-Depth-Scale: 0.001 m per unit). " +
+                "`format=colormap`: an 8-bit turbo-like colour PNG, dark blue at the map's minimum and dark red at its maximum. " +
+                "Both PNG formats give the map's range in the X-Depth-Min and X-Depth-Max headers, in the units of X-Depth-Units " +
+                "(always metres), and carry no interval, so `mix` does not change them. Errors as for POST /v1/age; 400 for a bad " +
+                "`format`, `level` or `mix`.")
             .DisableAntiforgery()
             .WithRequestBodyLimit(BodyLimit.SingleImage)
             .WithMetadata(new PngResponseMetadata())
@@ -43,7 +46,7 @@ internal static class DepthEndpoints
         foreach (var format in new[] { Png16, Colormap })
         {
             group.MapPost($"/depth/{format}", async (IFormFile? image, [FromQuery] string? level, HttpContext context, [AsParameters] InferenceServices services) =>
-                    (FileContentHttpResult)(await EstimateDepth(image, format, level, context, services)).Result)
+                    (FileContentHttpResult)(await EstimateDepth(image, format, level, null, context, services)).Result)
                 .WithName(format == Png16 ? "EstimateDepthPng16" : "EstimateDepthColormap")
                 .WithSummary(format == Png16 ? "Estimate a depth map as a 16-bit PNG in millimetres" : "Estimate a depth map as a colour PNG")
                 .WithDescription($"The same as POST /v1/depth?format={format}, as an operation whose only answer is the PNG (headers as described there).")
@@ -61,12 +64,14 @@ internal static class DepthEndpoints
     /// <param name="image">The image: JPEG, PNG, BMP or WebP.</param>
     /// <param name="format">json (default), png16 or colormap.</param>
     /// <param name="level">Interval level of the uncertainty map: 0.8, 0.9 (default) or 0.95.</param>
+    /// <param name="mix">Label mix the uncertainty map is calibrated for: natural (default; depths as in the training pixels) or balanced (every depth range alike).</param>
     /// <param name="context">The request.</param>
     /// <param name="services">The services the handler uses.</param>
     internal static async Task<Results<Ok<DepthResponse>, FileContentHttpResult, ProblemHttpResult>> EstimateDepth(
         IFormFile? image,
         [FromQuery] string? format,
         [FromQuery] string? level,
+        [FromQuery] string? mix,
         HttpContext context,
         [AsParameters] InferenceServices services)
     {
@@ -78,9 +83,11 @@ internal static class DepthEndpoints
         }
 
         var file = Uploads.RequireImage(image, context.Request);
+        var requestedMix = Mixes.Parse(mix);
         using var lease = services.Registry.Acquire(services.Options.Value.DepthModel);
         var model = lease.Model;
         var chosenLevel = Levels.Parse(level, model.Profile.Lookup);
+        var calibration = model.Profile.Lookup.TableFor(requestedMix);
         var layout = model.Profile.Layout;
         int height = (int)layout.OutputItemDims[1], width = (int)layout.OutputItemDims[2];
 
@@ -93,7 +100,7 @@ internal static class DepthEndpoints
 
         model.Scheduler.Submit(work);
         await work.Completion;
-        using var analysis = DepthAnalysis.Run(work.Output(0), chosenLevel, model.Profile.Lookup);
+        using var analysis = DepthAnalysis.Run(work.Output(0), chosenLevel, calibration, model.Profile.Lookup);
         var headers = context.Response.Headers;
         headers["X-Model"] = $"{model.Name}/{model.Version}";
         headers["X-Depth-Min"] = analysis.Min.ToString("R", CultureInfo.InvariantCulture);
@@ -118,6 +125,8 @@ internal static class DepthEndpoints
             Math.Round(analysis.Min, 6),
             Math.Round(analysis.Max, 6),
             chosenLevel,
+            calibration.Mix,
+            calibration.Note,
             "base64 float32 little-endian row-major",
             Base64(analysis.Depth),
             Base64(analysis.HalfWidths),

@@ -9,9 +9,14 @@ namespace ConR.Api.Depth;
 /// <param name="Min">Smallest depth in the map.</param>
 /// <param name="Max">Largest depth in the map.</param>
 /// <param name="Level">The interval level of <paramref name="Uncertainty"/>.</param>
+/// <param name="Mix">The label mix <paramref name="Uncertainty"/> is calibrated for, as really used: "natural" (depths
+/// distributed as in the training pixels) or "balanced" (every depth range alike). A card from before schema 2 has only
+/// "balanced", whatever was asked.</param>
+/// <param name="MixNote">Why Mix differs from the mix asked for; null when it does not.</param>
 /// <param name="Encoding">How <paramref name="Depth"/> and <paramref name="Uncertainty"/> are encoded: "base64 float32 little-endian row-major".</param>
 /// <param name="Depth">Depth per pixel, base64 of Width × Height little-endian float32, row-major (top row first).</param>
-/// <param name="Uncertainty">Interval half-width per pixel at Level, same layout: the true depth lies in depth ± this with probability Level.</param>
+/// <param name="Uncertainty">Interval half-width per pixel at Level and Mix, same layout: the true depth lies in depth ± this with
+/// probability at least Level (an interval that is not symmetric around the depth is widened to the symmetric one containing it).</param>
 /// <param name="Ranges">Per depth range present in the map: training shot, share of pixels, validation RMSE, mean half-width.</param>
 /// <param name="Model">The model version that answered.</param>
 /// <param name="ElapsedMs">Server time for this request.</param>
@@ -22,6 +27,8 @@ internal sealed record DepthResponse(
     double Min,
     double Max,
     double Level,
+    string Mix,
+    string? MixNote,
     string Encoding,
     string Depth,
     string Uncertainty,

@@ -198,6 +198,7 @@ internal static class OpenApiSetup
         {
             ["level"] = [.. InferenceOptions.Levels.Select(CalibrationOptions.LevelKey)],
             ["format"] = [DepthEndpoints.Json, DepthEndpoints.Png16, DepthEndpoints.Colormap],
+            ["mix"] = [.. LabelMix.All],
         };
 
         public void Apply(OpenApiOperation operation, OperationFilterContext context)

@@ -1,3 +1,4 @@
+using ConR.Api.Imaging;
 using ConR.Shared.Calibration;
 using ConR.Shared.Imbalance;
 using ConR.Shared.Metrics;
@@ -27,7 +28,8 @@ internal sealed class CardLookup
         counts = [.. histogram.Counts];
         shots = [.. histogram.Shots];
         ShotCodes = [.. shots.Select(s => (byte)ShotLabels.Parse(s))];
-        Table = card.Calibration.Table;
+        Calibration = card.Calibration;
+        var grid = card.Calibration.Balanced.Table.Options;
         LabelMin = card.LabelRange.Min;
         LabelMax = card.LabelRange.Max;
 
@@ -36,7 +38,7 @@ internal sealed class CardLookup
         var errors = card.ValRangeErrors;
         (BandStart, BandWidth) = errors.Count > 0 && errors[0].To > errors[0].From
             ? (errors[0].From, errors[0].To - errors[0].From)
-            : (Table.Options.RangeStart, Table.Options.RangeWidth);
+            : (grid.RangeStart, grid.RangeWidth);
         bands = [];
         foreach (var band in errors)
         {
@@ -48,7 +50,8 @@ internal sealed class CardLookup
         }
     }
 
-    public CalibrationTable Table { get; }
+    /// <summary>Gets the card's calibrations, one per label mix.</summary>
+    public CalibrationCard Calibration { get; }
 
     public double LabelMin { get; }
 
@@ -84,9 +87,19 @@ internal sealed class CardLookup
 
     public double Clip(double prediction) => Math.Clamp(prediction, LabelMin, LabelMax);
 
-    /// <summary>Whether <paramref name="level"/> is one of the card's calibrated levels.</summary>
+    /// <summary>Whether <paramref name="level"/> is one of the card's calibrated levels (the card validator makes both mixes agree).</summary>
     public bool IsCalibrated(double level) =>
-        Table.Options.Levels.Any(l => CalibrationOptions.LevelKey(l) == CalibrationOptions.LevelKey(level));
+        Levels.Any(l => CalibrationOptions.LevelKey(l) == CalibrationOptions.LevelKey(level));
 
-    public IReadOnlyList<double> Levels => Table.Options.Levels;
+    public IReadOnlyList<double> Levels => Calibration.Balanced.Table.Options.Levels;
+
+    /// <summary>
+    /// The table for intervals of the <paramref name="requestedMix"/>, the mix it really is, and a note when that differs
+    /// (a schema-1 card has no natural-mix table).
+    /// </summary>
+    public MixTable TableFor(string requestedMix)
+    {
+        var (calibration, mix) = Calibration.Resolve(requestedMix);
+        return new MixTable(calibration.Table, mix, Mixes.FallbackNote(requestedMix, mix));
+    }
 }

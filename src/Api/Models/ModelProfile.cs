@@ -50,9 +50,12 @@ internal sealed class ModelProfile
             problems.Add($"'{name}' serves /v1/depth, but the card's task is '{card.Task}'");
         }
 
-        if (!card.Calibration.Table.Options.Levels.Any(l => Math.Abs(l - InferenceOptions.DefaultLevel) < 1e-12))
+        foreach (var (mix, calibration) in card.Calibration.Present())
         {
-            problems.Add($"calibration has no level {InferenceOptions.DefaultLevel.ToString(CultureInfo.InvariantCulture)}, the default the API answers with");
+            if (!calibration.Table.Options.Levels.Any(l => Math.Abs(l - InferenceOptions.DefaultLevel) < 1e-12))
+            {
+                problems.Add($"the {mix} calibration has no level {InferenceOptions.DefaultLevel.ToString(CultureInfo.InvariantCulture)}, the default the API answers with");
+            }
         }
 
         ImageSpec? spec = null;

@@ -1,5 +1,7 @@
+using ConR.Api.Imaging;
 using ConR.Api.Inference;
 using ConR.Api.Models;
+using ConR.Api.Options;
 using ConR.Shared.Calibration;
 using ConR.Shared.Metrics;
 using ConR.Shared.ModelPackage;
@@ -37,7 +39,7 @@ internal sealed record ModelInfo(
 /// <param name="LabelRange">Predictions and intervals are clipped to it.</param>
 /// <param name="Metrics">The card's DIR tables (val, test) and task extras.</param>
 /// <param name="Ranges">Validation error per true-label range.</param>
-/// <param name="Calibration">The interval calibration per prediction range and its test coverage.</param>
+/// <param name="Calibration">The interval calibrations, one per label mix, with their tables and test coverage.</param>
 /// <param name="TrainHistogram">The training histogram's binning and shot thresholds.</param>
 /// <param name="DataSet">The training data and its terms.</param>
 /// <param name="Training">How the model was trained.</param>
@@ -62,14 +64,31 @@ internal sealed record LoadedModelInfo(
     TrainingInfo Training,
     PackageInfo Package);
 
-/// <summary>The calibration table and its coverage on the test split.</summary>
-/// <param name="Method">How it was fitted, in words.</param>
+/// <summary>The interval calibrations of the served version, one per label mix (the `mix` query of /v1/age and /v1/depth).</summary>
+/// <param name="DefaultMix">The mix answers use when a request names none: "natural".</param>
+/// <param name="Mixes">The mixes the card has calibrations for: "balanced", and "natural" for cards of schema 2 on.</param>
+/// <param name="Note">How a request for a mix the card lacks is answered; null when it has both.</param>
+/// <param name="Balanced">For every label range alike (the DIR view); covers rare true labels too.</param>
+/// <param name="Natural">For the training split's label mix; null for a card from before schema 2.</param>
+internal sealed record CalibrationInfo(string DefaultMix, IReadOnlyList<string> Mixes, string? Note, MixCalibrationInfo Balanced, MixCalibrationInfo? Natural);
+
+/// <summary>One label mix's calibration table and its coverage on the test split.</summary>
+/// <param name="Method">How it was fitted and measured, in words.</param>
+/// <param name="KeyedBy">What the ranges partition: "prediction" (Mondrian by predicted range) or "label" (the true label; label-conditional).</param>
 /// <param name="Levels">The calibrated levels.</param>
-/// <param name="Ranges">Per prediction range: edges, validation count, half-width per level.</param>
-/// <param name="TestCoverage">Measured coverage per level, overall and per range (null where no test sample fell).</param>
+/// <param name="Ranges">Per range: edges, validation count (and effective count when weighted), half-width per level.</param>
+/// <param name="TestCoverage">Measured coverage per level: overall, per range, per predicted range (label-keyed tables), per
+/// true-label shot with median half-widths (schema 2), importance-weighted for the natural mix (null where no test sample fell).</param>
 /// <param name="TargetMet">Whether the coverage target was met.</param>
 /// <param name="TargetNote">The target and outcome in words.</param>
-internal sealed record CalibrationInfo(string Method, IReadOnlyList<double> Levels, IReadOnlyList<CalibrationRange> Ranges, CoverageReport TestCoverage, bool TargetMet, string TargetNote);
+internal sealed record MixCalibrationInfo(
+    string Method,
+    string KeyedBy,
+    IReadOnlyList<double> Levels,
+    IReadOnlyList<CalibrationRange> Ranges,
+    CoverageReport TestCoverage,
+    bool TargetMet,
+    string TargetNote);
 
 /// <summary>The training label histogram: what the demo page draws an answer over.</summary>
 /// <param name="BinWidth">Bin width in label units.</param>
@@ -116,10 +135,24 @@ internal static class ModelInfoMapper
             card.LabelRange,
             card.Metrics,
             card.ValRangeErrors,
-            new CalibrationInfo(calibration.Method, calibration.Table.Options.Levels, calibration.Table.Ranges, calibration.TestCoverage, calibration.TargetMet, calibration.TargetNote),
+            Calibration(calibration),
             new HistogramInfo(card.TrainHistogram.BinWidth, card.TrainHistogram.Start, card.TrainHistogram.Counts.Count, card.TrainHistogram.ThresholdUnit, card.TrainHistogram.Thresholds, card.TrainHistogram.Counts, card.TrainHistogram.Shots),
             new DataSetInfo(card.DataSet.Name, card.DataSet.Licence),
             new TrainingInfo(card.Training.Architecture, card.Training.Width, card.Training.ImageSize, card.Training.Loss, card.Training.ConR, card.Training.Reweight, card.Training.Lds, card.Training.Epochs, card.Training.BestEpoch),
             new PackageInfo(card.Name, card.Version, card.OnnxSha256, card.GitCommit, card.CreatedUtc));
     }
+
+    private static CalibrationInfo Calibration(CalibrationCard calibration)
+    {
+        var (_, defaultUsed) = calibration.Resolve(InferenceOptions.DefaultMix);
+        return new CalibrationInfo(
+            InferenceOptions.DefaultMix,
+            [.. calibration.Present().Select(p => p.Mix)],
+            Mixes.FallbackNote(InferenceOptions.DefaultMix, defaultUsed),
+            Mix(calibration.Balanced),
+            calibration.Natural is null ? null : Mix(calibration.Natural));
+    }
+
+    private static MixCalibrationInfo Mix(MixCalibrationCard mix) => new(
+        mix.Method, mix.Table.Options.KeyedBy, mix.Table.Options.Levels, mix.Table.Ranges, mix.TestCoverage, mix.TargetMet, mix.TargetNote);
 }

@@ -155,4 +155,10 @@ internal sealed class InferenceOptions
 
     /// <summary>The level used when a request names none.</summary>
     public const double DefaultLevel = 0.9;
+
+    /// <summary>
+    /// The label mix an interval is calibrated for when a request names none: the training split's mix, which is what a
+    /// service fed like the training data sees (<see cref="ConR.Shared.Calibration.LabelMix"/>).
+    /// </summary>
+    public const string DefaultMix = ConR.Shared.Calibration.LabelMix.Natural;
 }

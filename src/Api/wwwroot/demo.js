@@ -56,8 +56,11 @@ async function estimateAge(file) {
   document.getElementById('age-photo').src = URL.createObjectURL(file);
   document.getElementById('age-value').textContent = answer.age.toFixed(1);
   const i = answer.interval;
-  document.getElementById('age-interval').textContent =
-    `${Math.round(i.level * 100)}% interval: ${i.lower.toFixed(1)} to ${i.upper.toFixed(1)} years`;
+  const interval = document.getElementById('age-interval');
+  interval.textContent =
+    `${Math.round(i.level * 100)}% interval (${i.mix} mix): ${i.lower.toFixed(1)} to ${i.upper.toFixed(1)} years`;
+  // Why the mix is not the one asked for (a package from before card schema 2), on hover.
+  interval.title = i.mixNote ?? '';
   const r = answer.range;
   const mae = r.valMae == null ? 'no validation faces there' : `validation MAE ${r.valMae.toFixed(1)} years`;
   const range = document.getElementById('age-range');
@@ -146,7 +149,7 @@ async function estimateDepth(file) {
   const low = Math.min(...widths); const high = Math.max(...widths);
   drawMap(document.getElementById('depth-width'), widths, answer.width, answer.height, low, high);
   document.getElementById('depth-width-caption').textContent =
-    `${Math.round(answer.level * 100)}% interval half-width ${low.toFixed(2)} m (dark) to ${high.toFixed(2)} m (bright)`;
+    `${Math.round(answer.level * 100)}% interval half-width (${answer.mix} mix) ${low.toFixed(2)} m (dark) to ${high.toFixed(2)} m (bright)`;
   const body = document.querySelector('#depth-ranges tbody');
   body.innerHTML = '';
   for (const r of answer.ranges) {

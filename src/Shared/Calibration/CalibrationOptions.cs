@@ -4,22 +4,36 @@ namespace ConR.Shared.Calibration;
 
 /// <summary>
 /// How <see cref="ConformalCalibrator"/> groups validation samples and which interval levels it calibrates.
-/// Ranges are [RangeStart + k·RangeWidth, RangeStart + (k+1)·RangeWidth) of the PREDICTION, in label units.
+/// Ranges are [RangeStart + k·RangeWidth, RangeStart + (k+1)·RangeWidth), in label units, of the prediction or of
+/// the true label (<see cref="KeyedBy"/>).
 /// </summary>
 /// <param name="RangeWidth">Range width in label units (5 years for age, 0.5 m for depth); &gt; 0.</param>
 /// <param name="RangeStart">A range edge in label units (0 for both tasks); finite.</param>
 /// <param name="Levels">Nominal coverage levels, each in (0, 1), e.g. 0.8, 0.9, 0.95; distinct; at least one.</param>
 /// <param name="MinSamplesPerRange">
 /// Validation samples (pixels for depth) a range needs to be calibrated on its own; sparser ranges are merged
-/// with a neighbour. Default 30; ≥ 1.
+/// with a neighbour. Default 30; ≥ 1. For weighted fits the effective sample size counts (<see cref="CalibrationRange.EffectiveCount"/>).
 /// </param>
-public sealed record CalibrationOptions(double RangeWidth, double RangeStart, IReadOnlyList<double> Levels, int MinSamplesPerRange = 30)
+/// <param name="KeyedBy">
+/// What the ranges partition: <see cref="CalibrationKeys.Prediction"/> (the default, and what every schema-1 card
+/// means) or <see cref="CalibrationKeys.Label"/>.
+/// </param>
+public sealed record CalibrationOptions(
+    double RangeWidth,
+    double RangeStart,
+    IReadOnlyList<double> Levels,
+    int MinSamplesPerRange = 30,
+    string KeyedBy = CalibrationKeys.Prediction)
 {
     /// <summary>Age: 5-year ranges from 0, levels 0.8/0.9/0.95, at least 30 faces per range.</summary>
     public static CalibrationOptions Age { get; } = new(5, 0, [0.8, 0.9, 0.95]);
 
     /// <summary>Depth: 0.5 m ranges from 0 m, levels 0.8/0.9/0.95, at least 30 pixels per range.</summary>
     public static CalibrationOptions Depth { get; } = new(0.5, 0, [0.8, 0.9, 0.95]);
+
+    /// <summary>The same grid and levels keyed by <paramref name="key"/> (a method, not a property, so the card's JSON does not carry it).</summary>
+    /// <param name="key"><see cref="CalibrationKeys.Prediction"/> or <see cref="CalibrationKeys.Label"/>.</param>
+    public CalibrationOptions KeyedOn(string key) => this with { KeyedBy = key };
 
     /// <summary>
     /// The dictionary key of a level in <see cref="CalibrationRange.HalfWidths"/> and coverage tables: the shortest
@@ -44,6 +58,11 @@ public sealed record CalibrationOptions(double RangeWidth, double RangeStart, IR
         if (MinSamplesPerRange < 1)
         {
             problems.Add($"minSamplesPerRange: must be at least 1 (got {MinSamplesPerRange})");
+        }
+
+        if (!CalibrationKeys.IsKnown(KeyedBy))
+        {
+            problems.Add($"keyedBy: must be '{CalibrationKeys.Prediction}' or '{CalibrationKeys.Label}' (got {(KeyedBy is null ? "nothing" : $"'{KeyedBy}'")})");
         }
 
         if (Levels is null || Levels.Count == 0)

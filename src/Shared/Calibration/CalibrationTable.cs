@@ -1,16 +1,19 @@
+using System.Text.Json.Serialization;
 using ConR.Shared.Imbalance;
 
 namespace ConR.Shared.Calibration;
 
 /// <summary>
-/// Split-conformal, Mondrian-by-prediction-range calibration of a regression model: per range of the
-/// prediction ŷ, a half-width q per level such that [ŷ − q, ŷ + q] covers the true label with the level's
-/// probability on data like the validation set. Built by <see cref="ConformalCalibrator"/>; stored in the
-/// model card.
+/// Split-conformal, Mondrian-by-range calibration of a regression model. Keyed by prediction (the schema-1 kind):
+/// per range of ŷ, a half-width q per level such that [ŷ − q, ŷ + q] covers the true label with the level's
+/// probability on data like the validation set (or the mix it was weighted to). Keyed by label: per range of the true
+/// label y, the largest residual q that range allows, and the interval is the hull of the labels ŷ is consistent with
+/// (label-conditional, so coverage holds for every true-label range). Built by <see cref="ConformalCalibrator"/>;
+/// stored in the model card.
 /// </summary>
-/// <param name="Options">The grid and levels the table was fitted with.</param>
+/// <param name="Options">The grid, key and levels the table was fitted with.</param>
 /// <param name="Ranges">Calibrated ranges, sorted by From, not overlapping; there may be gaps where no
-/// validation prediction fell.</param>
+/// validation sample fell.</param>
 /// <param name="LabelMin">Smallest possible label (0 years, 0 m); intervals are clipped to it.</param>
 /// <param name="LabelMax">Largest possible label; &gt; LabelMin; intervals are clipped to it.</param>
 public sealed record CalibrationTable(
@@ -19,32 +22,50 @@ public sealed record CalibrationTable(
     double LabelMin,
     double LabelMax)
 {
-    /// <summary>
-    /// The range whose half-widths apply to <paramref name="prediction"/>. Nothing is extrapolated: a
-    /// prediction below the first range uses the first, above the last uses the last, and one in a gap
-    /// between ranges uses the nearer of the two (the lower one on a tie). Edges follow
-    /// <see cref="LabelBins.BinOf"/>: a prediction within 1e-9 widths below an edge counts as on it.
-    /// </summary>
-    /// <exception cref="ArgumentException">The prediction is NaN.</exception>
-    public CalibrationRange RangeFor(double prediction) => Ranges[IndexOf(prediction)];
+    /// <summary>Gets a value indicating whether the ranges partition the true label (<see cref="CalibrationKeys.Label"/>).</summary>
+    [JsonIgnore]
+    public bool IsLabelKeyed => Options?.KeyedBy == CalibrationKeys.Label;
 
     /// <summary>
-    /// The interval [ŷ − q, ŷ + q] of <paramref name="level"/> around <paramref name="prediction"/>, with q from
-    /// <see cref="RangeFor"/>, both ends clamped into [LabelMin, LabelMax] (so a prediction far outside the
-    /// label range gets a collapsed interval at the nearer bound).
+    /// The range <paramref name="value"/> falls in on the table's key: a prediction for a prediction-keyed table, a true
+    /// label for a label-keyed one. Nothing is extrapolated: a value below the first range uses the first, above the
+    /// last uses the last, and one in a gap between ranges uses the nearer of the two (the lower one on a tie). Edges
+    /// follow <see cref="LabelBins.BinOf"/>: a value within 1e-9 widths below an edge counts as on it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The value is NaN.</exception>
+    public CalibrationRange RangeFor(double value) => Ranges[IndexOf(value)];
+
+    /// <summary>
+    /// The interval of <paramref name="level"/> around <paramref name="prediction"/>, both ends clamped into
+    /// [LabelMin, LabelMax]. Keyed by prediction: [ŷ − q, ŷ + q] with q from <see cref="RangeFor"/> (a prediction far
+    /// outside the label range gets a collapsed interval at the nearer bound). Keyed by label: the hull of the labels y
+    /// with |y − ŷ| ≤ q of y's range, which may be asymmetric around ŷ.
     /// </summary>
     /// <exception cref="ArgumentException">The level was not calibrated (the message lists those that were), or the prediction is NaN.</exception>
     public PredictionInterval Interval(double prediction, double level)
     {
         var key = KeyFor(level);
+        if (IsLabelKeyed)
+        {
+            if (double.IsNaN(prediction))
+            {
+                throw new ArgumentException("Prediction must not be NaN.", nameof(prediction));
+            }
+
+            RequireRanges();
+            var (low, high) = new LabelConditionalBounds(this, key).Of(prediction);
+            return new PredictionInterval(low, high, level, null);
+        }
+
         var range = RangeFor(prediction);
         var (lower, upper) = Bounds(prediction, HalfWidthOf(range, key));
         return new PredictionInterval(lower, upper, level, range);
     }
 
     /// <summary>
-    /// Writes the unclipped half-width q of <paramref name="level"/> for each prediction (e.g. each pixel of a
-    /// depth map), looked up as in <see cref="RangeFor"/>. A NaN prediction gets NaN rather than failing the
+    /// Writes, for each prediction (e.g. each pixel of a depth map), the half-width h of <paramref name="level"/> such
+    /// that ŷ ± h is the interval or contains it: keyed by prediction the unclipped q of <see cref="RangeFor"/>; keyed
+    /// by label max(ŷ − lower, upper − ŷ) of <see cref="Interval"/>. A NaN prediction gets NaN rather than failing the
     /// whole map. Allocates only a per-range table, never per element.
     /// </summary>
     /// <param name="predictions">ŷ per element, in label units.</param>
@@ -59,6 +80,26 @@ public sealed record CalibrationTable(
         }
 
         var key = KeyFor(level);
+        if (IsLabelKeyed)
+        {
+            RequireRanges();
+            var bounds = new LabelConditionalBounds(this, key);
+            for (var i = 0; i < predictions.Length; i++)
+            {
+                var p = predictions[i];
+                if (float.IsNaN(p))
+                {
+                    destination[i] = float.NaN;
+                    continue;
+                }
+
+                var (lower, upper) = bounds.Of(p);
+                destination[i] = (float)Math.Max(p - lower, upper - p);
+            }
+
+            return;
+        }
+
         var perRange = new float[Ranges.Count];
         for (var r = 0; r < perRange.Length; r++)
         {
@@ -87,11 +128,7 @@ public sealed record CalibrationTable(
             throw new ArgumentException("Prediction must not be NaN.", nameof(prediction));
         }
 
-        if (Ranges.Count == 0)
-        {
-            throw new InvalidOperationException("The calibration table has no ranges.");
-        }
-
+        RequireRanges();
         var bin = LabelBins.FloorIndex(prediction, Options.RangeStart, Options.RangeWidth);
 
         // Last range whose first bin is <= bin.
@@ -138,11 +175,19 @@ public sealed record CalibrationTable(
             nameof(level));
     }
 
-    private static double HalfWidthOf(CalibrationRange range, string key) =>
+    internal static double HalfWidthOf(CalibrationRange range, string key) =>
         range.HalfWidths.TryGetValue(key, out var q)
             ? q
             : throw new InvalidOperationException(
                 $"Calibration range [{range.From}, {range.To}) has no half-width for level {key}; it has: {string.Join(", ", range.HalfWidths.Keys)}.");
+
+    private void RequireRanges()
+    {
+        if (Ranges.Count == 0)
+        {
+            throw new InvalidOperationException("The calibration table has no ranges.");
+        }
+    }
 
     private long FirstBin(CalibrationRange range) => (long)Math.Round((range.From - Options.RangeStart) / Options.RangeWidth);
 

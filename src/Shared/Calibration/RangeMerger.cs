@@ -4,8 +4,9 @@ namespace ConR.Shared.Calibration;
 internal static class RangeMerger
 {
     /// <summary>
-    /// Repeatedly merges the smallest group (the lowest one on a tie) with its smaller-count neighbour (the
-    /// lower one on a tie) until every group has at least <paramref name="minSamples"/> or one group is left.
+    /// Repeatedly merges the smallest group (the lowest one on a tie) with its smaller neighbour (the lower one on a
+    /// tie) until every group has at least <paramref name="minSamples"/> or one group is left. Size is
+    /// <see cref="RangeGroup.Size"/>: the sample count, or the effective sample size of a weighted fit.
     /// </summary>
     /// <param name="ranges">Occupied grid ranges, sorted by bin, not overlapping, each with Count ≥ 1.</param>
     /// <param name="minSamples">Samples a group needs to stand alone.</param>
@@ -20,40 +21,35 @@ internal static class RangeMerger
 
         // A priority queue with lazy deletion keeps this O(G log G): a broken model can scatter predictions
         // over very many ranges, where repeated linear scans would be quadratic.
-        var queue = new PriorityQueue<int, (int Count, int Index)>(n);
+        var queue = new PriorityQueue<int, (double Size, int Index)>(n);
         for (var i = 0; i < n; i++)
         {
             previous[i] = i - 1;
             next[i] = i + 1 < n ? i + 1 : -1;
             alive[i] = true;
-            queue.Enqueue(i, (groups[i].Count, i));
+            queue.Enqueue(i, (groups[i].Size, i));
         }
 
         var aliveCount = n;
         while (aliveCount > 1 && queue.TryDequeue(out var i, out var priority))
         {
-            // Counts only grow, so an entry with an old count is stale.
-            if (!alive[i] || priority.Count != groups[i].Count)
+            // A merged group is re-queued with its new size, so an entry whose size differs is stale. (An effective
+            // sample size can shrink when a heavy sample joins, so "only grows" cannot be assumed.)
+            if (!alive[i] || priority.Size != groups[i].Size)
             {
                 continue;
             }
 
-            if (groups[i].Count >= minSamples)
+            if (groups[i].Size >= minSamples)
             {
                 break;
             }
 
             var left = previous[i];
             var right = next[i];
-            var target = right < 0 || (left >= 0 && groups[left].Count <= groups[right].Count) ? left : right;
+            var target = right < 0 || (left >= 0 && groups[left].Size <= groups[right].Size) ? left : right;
 
-            var a = groups[target];
-            var b = groups[i];
-            groups[target] = new RangeGroup(
-                Math.Min(a.FirstBin, b.FirstBin),
-                Math.Max(a.LastBin, b.LastBin),
-                a.Count + b.Count,
-                a.MergedFrom + b.MergedFrom);
+            groups[target] = groups[target].MergedWith(groups[i]);
             alive[i] = false;
             aliveCount--;
             if (left >= 0)
@@ -66,7 +62,7 @@ internal static class RangeMerger
                 previous[right] = left;
             }
 
-            queue.Enqueue(target, (groups[target].Count, target));
+            queue.Enqueue(target, (groups[target].Size, target));
         }
 
         var result = new List<RangeGroup>(aliveCount);

@@ -2,15 +2,33 @@ using ConR.Shared.Calibration;
 
 namespace ConR.Shared.ModelPackage;
 
-/// <summary>The model's interval calibration and how well it held on the test split.</summary>
-/// <param name="Method">How the table was made, in words, e.g. "split-conformal, Mondrian by 5-year prediction range, fitted on val".</param>
-/// <param name="Table">The calibration the serving API uses for intervals.</param>
-/// <param name="TestCoverage">Coverage of <paramref name="Table"/> measured on the test split.</param>
-/// <param name="TargetMet">Whether the coverage target (see <paramref name="TargetNote"/>) was met.</param>
-/// <param name="TargetNote">The target and the outcome in words, e.g. "0.9: 0.903 overall (target 0.88–0.92); lowest range 0.87".</param>
-public sealed record CalibrationCard(
-    string Method,
-    CalibrationTable Table,
-    CoverageReport TestCoverage,
-    bool TargetMet,
-    string TargetNote);
+/// <summary>
+/// The model's interval calibrations, one per label mix (<see cref="LabelMix"/>). A schema-1 card had one calibration,
+/// fitted on the balanced val split; it is read as <paramref name="Balanced"/> with no <paramref name="Natural"/>.
+/// </summary>
+/// <param name="Balanced">For a balanced mix of labels (every true-label range alike): the DIR view.</param>
+/// <param name="Natural">For the training split's label mix; null in cards upgraded from schema 1.</param>
+public sealed record CalibrationCard(MixCalibrationCard Balanced, MixCalibrationCard? Natural = null)
+{
+    /// <summary>
+    /// The calibration to answer <paramref name="mix"/> with, and the mix it really is: the natural one falls back to
+    /// the balanced one when the card has none (a schema-1 card), never the other way round.
+    /// </summary>
+    /// <exception cref="ArgumentException">Not a <see cref="LabelMix"/>.</exception>
+    public (MixCalibrationCard Calibration, string Mix) Resolve(string mix) => mix switch
+    {
+        LabelMix.Natural when Natural is not null => (Natural, LabelMix.Natural),
+        LabelMix.Natural or LabelMix.Balanced => (Balanced, LabelMix.Balanced),
+        _ => throw new ArgumentException($"Label mix must be '{LabelMix.Natural}' or '{LabelMix.Balanced}' (got '{mix}').", nameof(mix)),
+    };
+
+    /// <summary>Gets the calibrations present, balanced first, with their mix names.</summary>
+    public IEnumerable<(string Mix, MixCalibrationCard Calibration)> Present()
+    {
+        yield return (LabelMix.Balanced, Balanced);
+        if (Natural is not null)
+        {
+            yield return (LabelMix.Natural, Natural);
+        }
+    }
+}

@@ -21,8 +21,10 @@ public static class ModelCardSerializer
 
     /// <summary>
     /// Parses and validates a card. Checks run in order, and the first failing stage throws listing all of
-    /// its problems: JSON syntax; schemaVersion (older or newer than <see cref="ModelCard.CurrentSchemaVersion"/>);
-    /// missing required fields; JSON value types; <see cref="ModelCard.Validate"/>.
+    /// its problems: JSON syntax; schemaVersion (older than <see cref="ModelCard.OldestReadableSchemaVersion"/> or newer
+    /// than <see cref="ModelCard.CurrentSchemaVersion"/>); missing required fields; JSON value types;
+    /// <see cref="ModelCard.Validate"/>. A schema-1 card is first upgraded (<see cref="ModelCardUpgrade"/>), so the
+    /// result is always a current card and field paths in errors are current paths.
     /// </summary>
     /// <param name="json">The card text.</param>
     /// <param name="sourceName">Where it came from (e.g. "model.json"), to start every error message.</param>
@@ -47,7 +49,11 @@ public static class ModelCardSerializer
             throw Fail(sourceName, "the card must be a JSON object");
         }
 
-        CheckSchemaVersion(card, sourceName);
+        var version = CheckSchemaVersion(card, sourceName);
+        if (version < ModelCard.CurrentSchemaVersion)
+        {
+            ModelCardUpgrade.FromSchema1(card);
+        }
 
         var missing = RequiredMembers.Missing(card, typeof(ModelCard), Options.PropertyNamingPolicy!);
         if (missing.Count > 0)
@@ -70,7 +76,7 @@ public static class ModelCardSerializer
         return result;
     }
 
-    private static void CheckSchemaVersion(JsonObject card, string sourceName)
+    private static int CheckSchemaVersion(JsonObject card, string sourceName)
     {
         if (!card.TryGetPropertyValue("schemaVersion", out var node) || node is null)
         {
@@ -84,13 +90,15 @@ public static class ModelCardSerializer
 
         if (version > ModelCard.CurrentSchemaVersion)
         {
-            throw Fail(sourceName, $"unsupported schemaVersion {version}: newer than {ModelCard.CurrentSchemaVersion}, the only version this code reads; update the serving code");
+            throw Fail(sourceName, $"unsupported schemaVersion {version}: newer than {ModelCard.CurrentSchemaVersion}, the newest version this code reads; update the serving code");
         }
 
-        if (version < ModelCard.CurrentSchemaVersion)
+        if (version < ModelCard.OldestReadableSchemaVersion)
         {
-            throw Fail(sourceName, $"unsupported schemaVersion {version}: older than {ModelCard.CurrentSchemaVersion}, the only version this code reads; re-export the package");
+            throw Fail(sourceName, $"unsupported schemaVersion {version}: older than {ModelCard.OldestReadableSchemaVersion}, the oldest version this code reads; re-export the package");
         }
+
+        return version;
     }
 
     private static void ThrowIfInvalid(IReadOnlyList<string> problems, string sourceName)

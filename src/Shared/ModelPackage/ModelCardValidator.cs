@@ -66,7 +66,7 @@ internal static class ModelCardValidator
 
         if (Present(problems, "calibration", card.Calibration))
         {
-            Calibration(problems, card.Calibration, card.LabelRange);
+            CalibrationCardValidator.Check(problems, card.Calibration, card.LabelRange);
         }
 
         Digest(problems, "onnxSha256", card.OnnxSha256);
@@ -247,63 +247,7 @@ internal static class ModelCardValidator
         Present(problems, "training.rawConfig", training.RawConfig);
     }
 
-    private static void Calibration(List<string> problems, CalibrationCard calibration, LabelRangeCard? labelRange)
-    {
-        NotEmpty(problems, "calibration.method", calibration.Method);
-        NotEmpty(problems, "calibration.targetNote", calibration.TargetNote);
-        if (Present(problems, "calibration.table", calibration.Table))
-        {
-            problems.AddRange(calibration.Table.Validate().Select(p => "calibration.table." + p));
-            if (labelRange is not null && (calibration.Table.LabelMin != labelRange.Min || calibration.Table.LabelMax != labelRange.Max))
-            {
-                problems.Add($"calibration.table: label range [{F(calibration.Table.LabelMin)}, {F(calibration.Table.LabelMax)}] differs from labelRange [{F(labelRange.Min)}, {F(labelRange.Max)}]");
-            }
-        }
-
-        var coverage = calibration.TestCoverage;
-        if (!Present(problems, "calibration.testCoverage", coverage))
-        {
-            return;
-        }
-
-        if (Present(problems, "calibration.testCoverage.overall", coverage.Overall))
-        {
-            Fractions(problems, "calibration.testCoverage.overall", coverage.Overall);
-        }
-
-        if (!Present(problems, "calibration.testCoverage.ranges", coverage.Ranges))
-        {
-            return;
-        }
-
-        if (calibration.Table?.Ranges is { } tableRanges && coverage.Ranges.Count != tableRanges.Count)
-        {
-            problems.Add($"calibration.testCoverage.ranges: has {coverage.Ranges.Count} entries for {tableRanges.Count} calibration ranges");
-        }
-
-        for (var i = 0; i < coverage.Ranges.Count; i++)
-        {
-            var path = $"calibration.testCoverage.ranges[{i}]";
-            if (Present(problems, path, coverage.Ranges[i]) && Present(problems, path + ".coverage", coverage.Ranges[i].Coverage))
-            {
-                Fractions(problems, path + ".coverage", coverage.Ranges[i].Coverage);
-            }
-        }
-    }
-
-    // Coverage is a fraction, or NaN (null) where no test sample fell.
-    private static void Fractions(List<string> problems, string path, IReadOnlyDictionary<string, double> values)
-    {
-        foreach (var (level, value) in values)
-        {
-            if (!double.IsNaN(value) && !(value >= 0 && value <= 1))
-            {
-                problems.Add($"{path}[\"{level}\"]: must be in [0, 1] (got {F(value)})");
-            }
-        }
-    }
-
-    private static bool Present<T>(List<string> problems, string path, T? value)
+    internal static bool Present<T>(List<string> problems, string path, T? value)
         where T : class
     {
         if (value is null)
@@ -315,7 +259,7 @@ internal static class ModelCardValidator
         return true;
     }
 
-    private static void NotEmpty(List<string> problems, string path, string? value)
+    internal static void NotEmpty(List<string> problems, string path, string? value)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -341,5 +285,5 @@ internal static class ModelCardValidator
 
     private static string Q(string? value) => value is null ? "nothing" : $"'{value}'";
 
-    private static string F(double value) => value.ToString(CultureInfo.InvariantCulture);
+    internal static string F(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

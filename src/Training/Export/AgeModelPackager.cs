@@ -13,16 +13,13 @@ namespace ConR.Training.Export;
 
 /// <summary>
 /// Turns an age run into a served package: the ONNX graph of its best-on-val model and a model card with the DIR
-/// tables, the per-range error on val, and Mondrian split-conformal intervals fitted on val and checked on test.
+/// tables, the per-range error on val, and split-conformal intervals for both label mixes (<see cref="MixCalibrator"/>)
+/// fitted on val and checked on test.
 /// With <see cref="OnnxWeightStorage.Float16"/> the model is first rounded to the stored weights, so the card's metrics
 /// and intervals are those of the shipped graph.
 /// </summary>
 public static class AgeModelPackager
 {
-    /// <summary>The issue's coverage target for 90% intervals: 88-92% overall, at least 85% in ranges with 30+ test samples.</summary>
-    public const double TargetLevel = 0.9, OverallTolerance = 0.02, MinRangeCoverage = 0.85;
-    public const int MinRangeCount = 30;
-
     public static string Export(string runDir, ModelRepository repository, string name, int? version, Device device, TextWriter log,
         OnnxWeightStorage weights = OnnxWeightStorage.Float32)
     {
@@ -56,17 +53,14 @@ public static class AgeModelPackager
         double labelMin = data.Train.Min(i => data.Label(i)), labelMax = data.Train.Max(i => data.Label(i));
         if (!(labelMax > labelMin)) throw new ConfigurationException("the training labels span a single value; no label range to calibrate");
 
-        var table = ConformalCalibrator.Fit(val.Predictions, val.Labels, CalibrationOptions.Age, labelMin, labelMax);
-        var coverage = CoverageEvaluator.Measure(table, test.Predictions, test.Labels);
-        bool met = coverage.MeetsTarget(TargetLevel, OverallTolerance, MinRangeCoverage, MinRangeCount);
-        var levelKey = CalibrationOptions.LevelKey(TargetLevel);
-        string note = $"90% intervals cover {coverage.Overall[levelKey]:P1} of test overall (target 88-92%); " +
-                      $"lowest coverage among ranges with >= {MinRangeCount} test samples: " +
-                      $"{LowestCoverage(coverage, levelKey):P1} (target >= 85%)";
-        log.WriteLine($"Calibration: {table.Ranges.Count} prediction ranges; {note}; target {(met ? "met" : "NOT met")}.");
+        var shots = new ShotThresholds();
+        var mixes = MixCalibrator.Fit(
+            val.Predictions, val.Labels, test.Predictions, test.Labels, new LabelShots(data.TrainHistogram, shots), CalibrationOptions.Age, labelMin, labelMax);
+        var calibration = CalibrationCards.From(mixes, CalibrationWording.Age);
+        foreach (var (mix, fitted) in calibration.Present())
+            log.WriteLine($"Calibration ({mix}): {fitted.Table.Ranges.Count} ranges by {fitted.Table.Options.KeyedBy}; {fitted.TargetNote} Target {(fitted.TargetMet ? "met" : "NOT met")}.");
 
         var onnx = AgeOnnxExport.ToOnnx(model, weights);
-        var shots = new ShotThresholds();
         var card = new ModelCard(
             ModelCard.CurrentSchemaVersion, name, targetVersion, ModelTasks.Age, ModelTasks.Years,
             InputSpecCard.FromImageSpec(ImageSpec.Age(config.ImageSize)),
@@ -80,11 +74,7 @@ public static class AgeModelPackager
                 DirMetrics.Compute(test.Predictions, test.Labels, data.TrainHistogram, shots),
                 null),
             RangeErrors.Compute(val.Predictions, val.Labels, 5, 0),
-            new CalibrationCard(
-                "Split-conformal absolute-residual quantiles per 5-year range of the prediction (Mondrian), fitted on val; " +
-                "ranges with fewer than 30 val predictions are merged with their smaller neighbour; a prediction outside " +
-                "every range uses the nearest one; intervals are clipped to the training label range. Coverage measured on test.",
-                table, coverage, met, note),
+            calibration,
             Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(onnx)),
             BuildInfo.GitCommit,
             DateTimeOffset.UtcNow);
@@ -119,9 +109,6 @@ public static class AgeModelPackager
 
     private static Scored Score(AgeRegressor model, AgeData data, int[] indices, AgeTrainConfig config, Device device) =>
         new(AgeTrainer.Predict(model, data, indices, config.Workers, device), indices.Select(i => (double)data.Label(i)).ToArray());
-
-    private static double LowestCoverage(CoverageReport report, string levelKey) =>
-        report.Ranges.Where(r => r.Count >= MinRangeCount).Select(r => r.Coverage[levelKey]).DefaultIfEmpty(double.NaN).Min();
 
     private static TrainingCard TrainingCardFor(AgeTrainConfig config, RunState state) => new(
         config.Architecture, config.Width, config.ImageSize, config.Loss,

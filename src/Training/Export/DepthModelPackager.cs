@@ -14,16 +14,12 @@ namespace ConR.Training.Export;
 /// <summary>
 /// Turns a depth run into a served package: the ONNX graph of its best-on-val model and a model card with the val/test
 /// depth DIR tables (balanced mask) in <see cref="MetricsCard.Extra"/>, the val error per 0.5 m range of true depth, the
-/// training pixel histogram with pixel-fraction shots, and per-pixel split-conformal intervals per 0.5 m range of the
-/// predicted depth, fitted on val pixels and checked on test pixels. With <see cref="OnnxWeightStorage.Float16"/> the
+/// training pixel histogram with pixel-fraction shots, and per-pixel split-conformal intervals for both label mixes
+/// (<see cref="MixCalibrator"/>, 0.5 m ranges), fitted on val pixels and checked on test pixels. With <see cref="OnnxWeightStorage.Float16"/> the
 /// model is first rounded to the stored weights, so the card describes the shipped graph.
 /// </summary>
 public static class DepthModelPackager
 {
-    /// <summary>90% intervals: 88-92% of test pixels overall, at least 85% in ranges with 30+ test pixels (as age).</summary>
-    public const double TargetLevel = 0.9, OverallTolerance = 0.02, MinRangeCoverage = 0.85;
-    public const int MinRangeCount = 30;
-
     /// <summary>At most this many val (and test) pixels enter calibration; more are subsampled with a fixed stride.</summary>
     public const int MaxCalibrationPixels = 4_000_000;
 
@@ -56,21 +52,16 @@ public static class DepthModelPackager
         var (valPred, valTruth) = ValidPixels(valPredictions, data.EvalTruth("val").Truth);
         var (testPred, testTruth) = ValidPixels(testPredictions, data.EvalTruth("test").Truth);
 
-        var table = ConformalCalibrator.Fit(valPred, valTruth, CalibrationOptions.Depth, LabelMin, LabelMax);
-        var coverage = CoverageEvaluator.Measure(table, testPred, testTruth);
-        bool met = coverage.MeetsTarget(TargetLevel, OverallTolerance, MinRangeCoverage, MinRangeCount);
-        var levelKey = CalibrationOptions.LevelKey(TargetLevel);
-        double lowest = coverage.Ranges.Where(r => r.Count >= MinRangeCount).Select(r => r.Coverage[levelKey]).DefaultIfEmpty(double.NaN).Min();
-        string note = $"90% intervals cover {coverage.Overall[levelKey]:P1} of test pixels overall (target 88-92%); " +
-                      $"lowest coverage among ranges with >= {MinRangeCount} test pixels: {lowest:P1} (target >= 85%)";
-        log.WriteLine($"Calibration: {table.Ranges.Count} predicted-depth ranges from {valPred.Length} val pixels; {note}; target {(met ? "met" : "NOT met")}.");
-
-        var onnx = DepthOnnxExport.ToOnnx(model, weights);
-        var spec = config.ModelSpec();
         long total = data.TrainPixelCounts.Sum();
         var thresholds = data.Thresholds;
         var histogram = new HistogramCard(DepthData.Bins.Width, DepthData.Bins.Start, [.. data.TrainPixelCounts],
             [.. data.TrainPixelCounts.Select(n => ShotLabels.ToLabel(thresholds.Classify(n)))], thresholds, HistogramCard.Pixels);
+        var calibration = Calibrate(valPred, valTruth, testPred, testTruth, histogram);
+        foreach (var (mix, fitted) in calibration.Present())
+            log.WriteLine($"Calibration ({mix}): {fitted.Table.Ranges.Count} depth ranges by {fitted.Table.Options.KeyedBy} from {valPred.Length} val pixels; {fitted.TargetNote} Target {(fitted.TargetMet ? "met" : "NOT met")}.");
+
+        var onnx = DepthOnnxExport.ToOnnx(model, weights);
+        var spec = config.ModelSpec();
         var extra = new JsonObject
         {
             ["metric"] = "NYUD2-DIR depth metrics on the balanced mask (equal pixels per 0.1 m bin from 0.7 m); shots from training pixel counts " +
@@ -94,11 +85,7 @@ public static class DepthModelPackager
             DataSetCardFor(config),
             new MetricsCard(null, null, extra),
             RangeErrorsByTruth(valPred, valTruth, CalibrationOptions.Depth.RangeWidth),
-            new CalibrationCard(
-                "Split-conformal absolute-residual quantiles per pixel, Mondrian by 0.5 m range of the PREDICTED depth, fitted on the valid " +
-                "val pixels at the input resolution (the output map upsampled bilinearly, half-pixel); ranges with fewer than 30 val pixels " +
-                "are merged with their smaller neighbour; intervals are clipped to [0, 10] m. Coverage measured on the valid test pixels.",
-                table, coverage, met, note),
+            calibration,
             Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(onnx)),
             BuildInfo.GitCommit,
             DateTimeOffset.UtcNow);
@@ -106,6 +93,24 @@ public static class DepthModelPackager
         log.WriteLine($"Exported {name} version {targetVersion} to {published} ({onnx.Length / 1e6:F2} MB ONNX).");
         return published;
     }
+
+    /// <summary>
+    /// Both label mixes (<see cref="MixCalibrator"/>) over valid pixels, the natural one weighted to the training pixel
+    /// histogram <paramref name="histogram"/>: shared with the API fixture generator, so the fixture card is calibrated
+    /// as an export would.
+    /// </summary>
+    public static CalibrationCard Calibrate(float[] valPred, float[] valTruth, float[] testPred, float[] testTruth, HistogramCard histogram)
+    {
+        ArgumentNullException.ThrowIfNull(histogram);
+        var shots = new LabelShots(histogram.ToLabelHistogram(), histogram.Thresholds);
+        var mixes = MixCalibrator.Fit(valPred, valTruth, testPred, testTruth, shots, CalibrationOptions.Depth, LabelMin, LabelMax);
+        return CalibrationCards.From(mixes, Wording(histogram.BinWidth));
+    }
+
+    private static CalibrationWording Wording(double binWidth) => new(
+        "pixels", "m", "m", binWidth,
+        "The samples are the valid pixels (ground truth finite and > 0) at the input resolution (the output map upsampled " +
+        $"bilinearly, half-pixel), at most {MaxCalibrationPixels} per split, every k-th beyond; labels clipped to [{LabelMin}, {LabelMax}] m.");
 
     /// <summary>
     /// Every pixel with ground truth (finite, &gt; 0), flattened in scene order; beyond <see cref="MaxCalibrationPixels"/>

@@ -48,7 +48,9 @@ public sealed class SchedulingTests
 
         var together = await Task.WhenAll(images.Select(async image => (await (await client.PostAsync("/v1/age", Multipart.Image(image))).OkAsync<AgeResponse>()).Age));
 
-        Assert.Equal(alone, together);
+        // Exact: ONNX Runtime gives a row the same bits at any batch size and position (checked for these fixtures).
+        // Both lists on failure, so a swap between requests can be told from a numeric difference (seen once, 2026-12).
+        Assert.True(alone.SequenceEqual(together), $"alone [{string.Join(", ", alone)}] together [{string.Join(", ", together)}]");
     }
 
     [Fact]

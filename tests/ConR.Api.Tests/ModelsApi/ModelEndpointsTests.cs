@@ -26,8 +26,8 @@ public sealed class ModelEndpointsTests
         Assert.Equal((16, 16, "image"), (loaded.Input.Width, loaded.Input.Height, loaded.Input.Name));
         Assert.NotNull(loaded.Metrics.Val);
         Assert.NotEmpty(loaded.Ranges);
-        Assert.Equal([0.8, 0.9, 0.95], loaded.Calibration.Levels);
-        Assert.NotEmpty(loaded.Calibration.TestCoverage.Overall);
+        Assert.Equal([0.8, 0.9, 0.95], loaded.Calibration.Balanced.Levels);
+        Assert.NotEmpty(loaded.Calibration.Balanced.TestCoverage.Overall);
 
         // The training histogram itself, which the demo page draws the answer over.
         Assert.Equal(loaded.TrainHistogram.Bins, loaded.TrainHistogram.Counts.Count);

@@ -69,6 +69,33 @@ public sealed class OpenApiDocumentTests
     }
 
     [Fact]
+    public async Task SwaggerJson_MixIsAnEnumWhereAnIntervalIsAnswered()
+    {
+        await using var app = new ApiApplication();
+        using var client = app.CreateClient();
+        using var document = JsonDocument.Parse(await client.GetStringAsync("/swagger/v1/swagger.json"));
+        var paths = document.RootElement.GetProperty("paths");
+
+        foreach (var path in new[] { "/v1/age", "/v1/age/batch", "/v1/depth" })
+        {
+            var operation = paths.GetProperty(path).GetProperty("post");
+            var mix = operation.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "mix");
+            Assert.Equal("query", mix.GetProperty("in").GetString());
+            Assert.False(mix.TryGetProperty("required", out var required) && required.GetBoolean(), path);
+            Assert.Equal(["natural", "balanced"], mix.GetProperty("schema").GetProperty("enum").EnumerateArray().Select(v => v.GetString()));
+            Assert.Contains("natural", mix.GetProperty("description").GetString(), StringComparison.Ordinal);
+            Assert.Contains("`mix`", operation.GetProperty("description").GetString(), StringComparison.Ordinal);
+        }
+
+        // A PNG carries no interval, so its operations take no mix.
+        foreach (var path in new[] { "/v1/depth/png16", "/v1/depth/colormap" })
+        {
+            var parameters = paths.GetProperty(path).GetProperty("post").GetProperty("parameters").EnumerateArray();
+            Assert.DoesNotContain(parameters, p => p.GetProperty("name").GetString() == "mix");
+        }
+    }
+
+    [Fact]
     public async Task SwaggerUi_IsServedAtSwagger()
     {
         await using var app = new ApiApplication();

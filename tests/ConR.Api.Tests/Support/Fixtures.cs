@@ -5,6 +5,19 @@ internal static class Fixtures
     /// <summary>Gets the committed fixture repository (age/1 and depth/1), copied next to the test assembly.</summary>
     public static string Repository { get; } = Path.Combine(AppContext.BaseDirectory, "Fixtures", "models");
 
+    /// <summary>
+    /// Gets the fixture repository as it was before card schema 2 (age/1 and depth/1 with schema-1 cards: one, balanced,
+    /// calibration keyed by prediction), kept to prove old packages still serve.
+    /// </summary>
+    public static string Schema1Repository { get; } = Path.Combine(AppContext.BaseDirectory, "Fixtures", "models-schema1");
+
+    /// <summary>The card of a fixture package, as the API reads it.</summary>
+    public static ConR.Shared.ModelPackage.ModelCard Card(string model, string? repository = null)
+    {
+        var path = Path.Combine(repository ?? Repository, model, "1", "model.json");
+        return ConR.Shared.ModelPackage.ModelCardSerializer.Deserialize(File.ReadAllText(path), path);
+    }
+
     public static string Onnx(string model) => Path.Combine(Repository, model, "1", "model.onnx");
 }
 

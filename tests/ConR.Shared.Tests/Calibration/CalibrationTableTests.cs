@@ -93,7 +93,7 @@ public class CalibrationTableTests
         for (var i = 0; i < predictions.Length; i++)
         {
             var interval = Gapped.Interval(predictions[i], 0.9);
-            Assert.Equal((float)interval.Range.HalfWidths["0.9"], destination[i]);
+            Assert.Equal((float)interval.Range!.HalfWidths["0.9"], destination[i]);
             if (interval.Lower > 0 && interval.Upper < 100)
             {
                 Assert.Equal((interval.Upper - interval.Lower) / 2, destination[i], 1e-5);

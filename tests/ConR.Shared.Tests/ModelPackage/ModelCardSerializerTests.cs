@@ -30,13 +30,15 @@ public class ModelCardSerializerTests
     {
         var root = TestCards.AgeJson();
 
-        Assert.Equal(1, (int)root["schemaVersion"]!);
+        Assert.Equal(2, (int)root["schemaVersion"]!);
         Assert.Equal("NCHW", (string?)root["input"]!["layout"]);
         Assert.Equal("many", (string?)root["trainHistogram"]!["shots"]![30]);
-        var firstRange = root["calibration"]!["table"]!["ranges"]![0]!;
+        var firstRange = root["calibration"]!["balanced"]!["table"]!["ranges"]![0]!;
         Assert.NotNull(firstRange["halfWidths"]!["0.9"]);
         Assert.NotNull(firstRange["mergedFrom"]);
-        var coverages = root["calibration"]!["testCoverage"]!["ranges"]!.AsArray();
+        Assert.Equal("label", (string?)root["calibration"]!["balanced"]!["table"]!["options"]!["keyedBy"]);
+        Assert.Equal("prediction", (string?)root["calibration"]!["natural"]!["table"]!["options"]!["keyedBy"]);
+        var coverages = root["calibration"]!["balanced"]!["testCoverage"]!["ranges"]!.AsArray();
         Assert.Contains(coverages, range => (int)range!["count"]! == 0 && range["coverage"]!["0.9"] is null);
         Assert.Null(root["metrics"]!["test"]!["few"]!["mae"]);
     }
@@ -46,7 +48,7 @@ public class ModelCardSerializerTests
     {
         var card = ModelCardSerializer.Deserialize(TestCards.AgeJson().ToJsonString(), "model.json");
 
-        Assert.Contains(card.Calibration.TestCoverage.Ranges, range => range.Count == 0 && double.IsNaN(range.Coverage["0.9"]));
+        Assert.Contains(card.Calibration.Balanced.TestCoverage.Ranges, range => range.Count == 0 && double.IsNaN(range.Coverage["0.9"]));
     }
 
     [Fact]
@@ -55,12 +57,12 @@ public class ModelCardSerializerTests
         var root = TestCards.AgeJson();
         root["input"]!.AsObject().Remove("mean");
         root["outputs"]![0]!.AsObject().Remove("shape");
-        root["calibration"]!["table"]!.AsObject().Remove("ranges");
+        root["calibration"]!["balanced"]!["table"]!.AsObject().Remove("ranges");
         root.Remove("gitCommit");
 
         var ex = Assert.Throws<ModelCardException>(() => ModelCardSerializer.Deserialize(root.ToJsonString(), "model.json"));
 
-        Assert.Equal("model.json: missing input.mean, outputs[0].shape, calibration.table.ranges, gitCommit", ex.Message);
+        Assert.Equal("model.json: missing input.mean, outputs[0].shape, calibration.balanced.table.ranges, gitCommit", ex.Message);
         Assert.Equal(4, ex.Problems.Count);
         Assert.Equal("model.json", ex.SourceName);
     }
@@ -90,8 +92,8 @@ public class ModelCardSerializerTests
     }
 
     [Theory]
-    [InlineData(2, "model.json: unsupported schemaVersion 2: newer than 1, the only version this code reads; update the serving code")]
-    [InlineData(0, "model.json: unsupported schemaVersion 0: older than 1, the only version this code reads; re-export the package")]
+    [InlineData(3, "model.json: unsupported schemaVersion 3: newer than 2, the newest version this code reads; update the serving code")]
+    [InlineData(0, "model.json: unsupported schemaVersion 0: older than 1, the oldest version this code reads; re-export the package")]
     public void Deserialize_OtherSchemaVersion_NamesOlderOrNewer(int version, string expected)
     {
         var root = TestCards.AgeJson();
@@ -159,11 +161,11 @@ public class ModelCardSerializerTests
     public void Deserialize_CalibrationRangeWithoutLevelKey_NamesRangeAndLevel()
     {
         var root = TestCards.AgeJson();
-        root["calibration"]!["table"]!["ranges"]![2]!["halfWidths"]!.AsObject().Remove("0.95");
+        root["calibration"]!["balanced"]!["table"]!["ranges"]![2]!["halfWidths"]!.AsObject().Remove("0.95");
 
         var ex = Assert.Throws<ModelCardException>(() => ModelCardSerializer.Deserialize(root.ToJsonString(), "model.json"));
 
-        Assert.Equal("model.json: invalid model card: calibration.table.ranges[2].halfWidths: missing level 0.95", ex.Message);
+        Assert.Equal("model.json: invalid model card: calibration.balanced.table.ranges[2].halfWidths: missing level 0.95", ex.Message);
     }
 
     [Fact]

@@ -15,11 +15,11 @@ public class ModelCardValidationTests
         { "shot-inconsistent", "trainHistogram.shots[30]: is 'few' but count 150 is 'many' under thresholds many > 100, few < 20" },
         { "shot-unknown", "trainHistogram.shots[0]: must be 'many', 'median' or 'few' (got 'lots')" },
         { "threshold-unit", "trainHistogram.thresholdUnit: must be 'samples' or 'pixels' (got 'images')" },
-        { "ranges-overlap", "calibration.table.ranges[1]: overlaps or is not after ranges[0]" },
-        { "ranges-unsorted", "calibration.table.ranges[1]: overlaps or is not after ranges[0]" },
-        { "half-width-negative", "calibration.table.ranges[0].halfWidths[\"0.9\"]: must be non-negative and finite (got -1)" },
-        { "half-width-level-missing", "calibration.table.ranges[0].halfWidths: missing level 0.8" },
-        { "calibration-label-range", "calibration.table: label range [0, 100] differs from labelRange [0, 90]" },
+        { "ranges-overlap", "calibration.balanced.table.ranges[1]: overlaps or is not after ranges[0]" },
+        { "ranges-unsorted", "calibration.balanced.table.ranges[1]: overlaps or is not after ranges[0]" },
+        { "half-width-negative", "calibration.balanced.table.ranges[0].halfWidths[\"0.9\"]: must be non-negative and finite (got -1)" },
+        { "half-width-level-missing", "calibration.balanced.table.ranges[0].halfWidths: missing level 0.8" },
+        { "calibration-label-range", "calibration.balanced.table: label range [0, 100] differs from labelRange [0, 90]" },
         { "label-min-max", "labelRange: min must be below max, both finite (got 100 and 100)" },
         { "units-mismatch", "units: task 'age' must be in 'years' (got 'metres')" },
         { "task-unknown", "task: must be 'age' or 'depth' (got 'height')" },
@@ -28,7 +28,7 @@ public class ModelCardValidationTests
         { "onnx-sha", "onnxSha256: must be a SHA-256 of 64 hex characters (got 'xyz')" },
         { "split-sha", "dataSet.splitSha256: must be a SHA-256 of 64 hex characters (got '" },
         { "best-epoch", "training.epochs/bestEpoch: need epochs >= 1 and 0 <= bestEpoch <= epochs (got 10 and 11)" },
-        { "coverage-fraction", "calibration.testCoverage.overall[\"0.9\"]: must be in [0, 1] (got 1.5)" },
+        { "coverage-fraction", "calibration.balanced.testCoverage.overall[\"0.9\"]: must be in [0, 1] (got 1.5)" },
         { "empty-name", "name: must not be empty" },
     };
 
@@ -67,7 +67,7 @@ public class ModelCardValidationTests
     {
         var input = root["input"]!.AsObject();
         var histogram = root["trainHistogram"]!.AsObject();
-        var table = root["calibration"]!["table"]!.AsObject();
+        var table = root["calibration"]!["balanced"]!["table"]!.AsObject();
         var ranges = table["ranges"]!.AsArray();
         switch (mutation)
         {
@@ -115,6 +115,7 @@ public class ModelCardValidationTests
             case "label-min-max":
                 root["labelRange"]!["min"] = 100;
                 table["labelMin"] = 100;
+                root["calibration"]!["natural"]!["table"]!["labelMin"] = 100;
                 break;
             case "units-mismatch":
                 root["units"] = "metres";
@@ -138,7 +139,7 @@ public class ModelCardValidationTests
                 root["training"]!["bestEpoch"] = 11;
                 break;
             case "coverage-fraction":
-                root["calibration"]!["testCoverage"]!["overall"]!["0.9"] = 1.5;
+                root["calibration"]!["balanced"]!["testCoverage"]!["overall"]!["0.9"] = 1.5;
                 break;
             case "empty-name":
                 root["name"] = " ";

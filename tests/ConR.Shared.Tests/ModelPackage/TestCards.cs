@@ -16,12 +16,6 @@ internal static class TestCards
     public static ModelCard Age()
     {
         var (valP, valY, testP, testY) = HeteroscedasticData.ValTest();
-        var table = ConformalCalibrator.Fit(valP, valY, CalibrationOptions.Age, 0, 100);
-
-        // Test only on predictions below 60 so the upper ranges have no test samples: NaN coverage must travel as null.
-        var lower = Enumerable.Range(0, testP.Length).Where(i => testP[i] < 60).ToArray();
-        var coverage = CoverageEvaluator.Measure(table, [.. lower.Select(i => testP[i])], [.. lower.Select(i => testY[i])]);
-
         var counts = new long[121];
         for (var age = 0; age < counts.Length; age++)
         {
@@ -30,6 +24,19 @@ internal static class TestCards
 
         var histogram = LabelHistogram.FromCounts(counts, LabelBins.Age);
         var thresholds = new ShotThresholds();
+
+        // Test only on labels and predictions below 60 so the upper ranges have no test samples: NaN coverage must
+        // travel as null.
+        var lower = Enumerable.Range(0, testP.Length).Where(i => testP[i] < 60 && testY[i] < 60).ToArray();
+        var mixes = MixCalibrator.Fit(
+            valP,
+            valY,
+            [.. lower.Select(i => testP[i])],
+            [.. lower.Select(i => testY[i])],
+            new LabelShots(histogram, thresholds),
+            CalibrationOptions.Age,
+            0,
+            100);
         var dir = DirMetrics.Compute(testP[..500], testY[..500], histogram, thresholds);
 
         return new ModelCard(
@@ -59,12 +66,7 @@ internal static class TestCards
             new DataSetCard("UTKFace", "utkface_split.csv", Digest, DataSetCard.UtkFaceLicence),
             new MetricsCard(dir, dir with { Few = ErrorSummary.Empty }, null),
             RangeErrors.Compute(valP[..500], valY[..500], 5, 0),
-            new CalibrationCard(
-                "split-conformal, Mondrian by 5-year prediction range, fitted on val",
-                table,
-                coverage,
-                coverage.MeetsTarget(0.9, 0.02, 0.85, 30),
-                "0.9 intervals: 88-92% overall, >= 85% in every range with >= 30 test samples"),
+            CalibrationCards.From(mixes, CalibrationWording.Age),
             Digest.ToUpperInvariant(),
             "42081ca",
             new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero));
@@ -72,4 +74,10 @@ internal static class TestCards
 
     /// <summary>The valid card as a mutable JSON tree.</summary>
     public static JsonObject AgeJson() => JsonNode.Parse(ModelCardSerializer.Serialize(Age()))!.AsObject();
+
+    /// <summary>
+    /// A schema-1 card exactly as the exporter wrote it before schema 2 (the API fixture age/1 of that time, committed
+    /// next to this file): one calibration keyed by prediction, no per-shot coverage.
+    /// </summary>
+    public static string AgeSchema1Json() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "ModelPackage", "schema1-age-card.json"));
 }

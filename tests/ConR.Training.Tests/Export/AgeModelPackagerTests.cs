@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ConR.Shared.Calibration;
 using ConR.Shared.ModelPackage;
 using ConR.Shared.Preprocessing;
 using ConR.Training.Export;
@@ -28,7 +29,13 @@ public sealed class AgeModelPackagerTests
         Assert.Equal(Sha256File.Of(Path.Combine(folder, "model.onnx")), card.OnnxSha256);
         Assert.Equal(ModelTasks.Age, card.Task);
         Assert.Equal(config.ImageSize, card.Input.Width);
-        Assert.Equal(12, card.Calibration.TestCoverage.Ranges.Sum(r => r.Count));
+        Assert.Equal(ModelCard.CurrentSchemaVersion, card.SchemaVersion);
+        Assert.Equal(12, card.Calibration.Balanced.TestCoverage.Ranges.Sum(r => r.Count));
+        Assert.Equal(CalibrationKeys.Label, card.Calibration.Balanced.Table.Options.KeyedBy);
+        var natural = card.Calibration.Natural!;
+        Assert.Equal(CalibrationKeys.Prediction, natural.Table.Options.KeyedBy);
+        Assert.True(natural.TestCoverage.ImportanceWeighted);
+        Assert.Equal(12, natural.TestCoverage.Shots!.Sum(s => s.Count));
         Assert.Equal(12, card.Metrics.Test!.All.Count);
         Assert.NotEmpty(card.ValRangeErrors);
         Assert.Matches("^[0-9a-f]{40}$|^unknown$", card.GitCommit);

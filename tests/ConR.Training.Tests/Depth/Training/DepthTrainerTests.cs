@@ -136,8 +136,10 @@ public sealed class DepthTrainerTests
             Assert.Equal("metres", card.Units);
             Assert.Equal([-1, 1, 12, 16], card.Outputs[0].Shape);
             Assert.Equal("pixels", card.TrainHistogram.ThresholdUnit);
-            Assert.NotEmpty(card.Calibration.TestCoverage.Ranges);
-            Assert.True(card.Calibration.TestCoverage.Overall["0.9"] > 0);
+            Assert.NotEmpty(card.Calibration.Balanced.TestCoverage.Ranges);
+            Assert.True(card.Calibration.Balanced.TestCoverage.Overall["0.9"] > 0);
+            Assert.True(card.Calibration.Natural!.TestCoverage.ImportanceWeighted);
+            Assert.NotNull(card.Calibration.Natural.TestCoverage.Shots);
             Assert.NotNull(card.Metrics.Extra!["test"]);
             Assert.True(File.Exists(Path.Combine(repo, "depth", "1", "model.onnx")));
         }
