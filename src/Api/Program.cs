@@ -23,8 +23,8 @@ builder.Services.AddApiProblemDetails();
 // Rate limiting: a token bucket per client IP (429)
 builder.Services.AddClientRateLimiting();
 
-// Prometheus metrics
-builder.Services.AddApiMetrics();
+// Metrics (System.Diagnostics.Metrics, also as Prometheus text at /metrics) and traces; OTLP export when configured
+builder.Services.AddApiTelemetry(builder.Configuration);
 
 // OpenAPI document and Swagger UI
 builder.Services.AddApiDocumentation();

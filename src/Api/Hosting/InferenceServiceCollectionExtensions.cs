@@ -22,7 +22,7 @@ internal static class InferenceServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InferenceOptions>, InferenceOptionsValidator>());
         services.TryAddSingleton<IInferenceBackendFactory, OnnxBackendFactory>();
-        services.TryAddSingleton<ApiMetrics>();
+        services.AddApiMetrics();
         services.TryAddSingleton<ModelRepositoryLayout>();
         services.TryAddSingleton<ModelLoader>();
         services.TryAddSingleton<ModelRegistry>();

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using ConR.Api.Errors;
+using ConR.Api.Metrics;
 using ConR.Api.Options;
 using ConR.Shared.Imaging;
 using ConR.Shared.Preprocessing;
@@ -61,6 +63,24 @@ internal sealed class ImageReader(IOptions<InferenceOptions> options) : IDisposa
     }
 
     public Image<Rgb24> Decode(byte[] bytes, string field)
+    {
+        // One span per image, under the request's: decoding is the request's own CPU time, before the queue.
+        using var span = ApiTelemetry.Source.StartActivity(ApiTelemetry.DecodeSpan);
+        span?.SetTag("conr.field", field).SetTag("conr.image.bytes", bytes.Length);
+        try
+        {
+            var image = DecodeChecked(bytes, field);
+            span?.SetTag("conr.image.width", image.Width).SetTag("conr.image.height", image.Height);
+            return image;
+        }
+        catch (ApiProblemException ex)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            throw;
+        }
+    }
+
+    private Image<Rgb24> DecodeChecked(byte[] bytes, string field)
     {
         var settings = options.Value;
 

@@ -50,7 +50,10 @@ internal sealed class BatchScheduler : IAsyncDisposable, IArrivalCounter
         // A thread of its own: ORT's Run blocks for milliseconds, which on a thread-pool thread costs the pool a
         // worker and the requests extra hops and context switches.
         worker = new Thread(WorkLoop) { IsBackground = true, Name = $"conr-batch-{model}" };
-        worker.Start();
+
+        // Unsafe: without the creator's ExecutionContext, whose Activity.Current (the admin request that loaded the
+        // model) would otherwise parent every batch's spans; each batch picks its parents from its requests.
+        worker.UnsafeStart();
     }
 
     /// <summary>Gets the most images one run takes.</summary>
@@ -94,7 +97,8 @@ internal sealed class BatchScheduler : IAsyncDisposable, IArrivalCounter
             throw QueueFull(work.Count);
         }
 
-        work.MarkSubmitted(Stopwatch.GetTimestamp());
+        // The request's span travels with the work to the worker thread, where the queue-wait span is recorded.
+        work.MarkSubmitted(Stopwatch.GetTimestamp(), Activity.Current?.Context ?? default);
         foreach (var item in work.Items)
         {
             if (completing)
@@ -219,6 +223,7 @@ internal sealed class BatchScheduler : IAsyncDisposable, IArrivalCounter
         }
 
         var provider = runner.ExecutionProvider;
+        using var span = BatchTracing.Start(model, provider, batch, started);
         try
         {
             runner.Run(
@@ -233,6 +238,7 @@ internal sealed class BatchScheduler : IAsyncDisposable, IArrivalCounter
         }
         catch (Exception ex)
         {
+            span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             var error = Describe(ex, n);
             foreach (var item in batch)
             {

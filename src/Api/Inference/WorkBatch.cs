@@ -73,9 +73,13 @@ internal sealed class WorkBatch : IDisposable
     /// <summary>Ends the announcement, once: at submission, or at disposal when the request failed before it.</summary>
     internal void Withdraw() => Interlocked.Exchange(ref announcedTo, null)?.Arriving(-1);
 
-    internal void MarkSubmitted(long timestamp)
+    /// <summary>Gets the request's span at submission, the parent of its queue-wait span (default: none).</summary>
+    internal ActivityContext Parent { get; private set; }
+
+    internal void MarkSubmitted(long timestamp, ActivityContext parent)
     {
         submitted = true;
+        Parent = parent;
         foreach (var item in Items)
         {
             item.EnqueuedTimestamp = timestamp;
@@ -131,6 +135,8 @@ internal interface IArrivalCounter
 /// <summary>One image of a <see cref="WorkBatch"/> in a model's queue.</summary>
 internal sealed class WorkItem(WorkBatch owner, int index)
 {
+    public WorkBatch Owner => owner;
+
     public long EnqueuedTimestamp { get; set; }
 
     public bool IsCancelled => owner.CancellationToken.IsCancellationRequested;

@@ -1,10 +1,17 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ConR.Api.Metrics;
 
 internal static class MetricsExtensions
 {
-    public static IServiceCollection AddApiMetrics(this IServiceCollection services) => services.AddSingleton<ApiMetrics>();
+    /// <summary>The host's <see cref="ApiMetrics"/> on a meter from the host's IMeterFactory.</summary>
+    public static IServiceCollection AddApiMetrics(this IServiceCollection services)
+    {
+        services.AddMetrics();
+        services.TryAddSingleton(provider => new ApiMetrics(provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        return services;
+    }
 
     /// <summary>Counts and times every request by its route template; outermost, so it sees the final status code.</summary>
     public static IApplicationBuilder UseApiMetrics(this IApplicationBuilder app)
