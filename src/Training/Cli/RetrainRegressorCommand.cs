@@ -41,6 +41,8 @@ internal static class RetrainRegressorCommand
             var config = baseConfig with
             {
                 RrtFrom = baseRun.Root,
+                // The encoder comes from the base run, whatever that run started from.
+                Init = AgeTrainConfig.NoInit,
                 ConR = false,
                 Fds = false,
                 RankSim = false,

@@ -88,7 +88,13 @@ internal sealed class AgeTrainOptions
     public readonly Option<string?> RrtFrom = new("--rrt-from") { Description = "Regressor re-training: load RUNDIR's best encoder, freeze it, retrain the final layer (needs --reweight or --bmse)" };
 
     public readonly Option<string> Loss = new("--loss") { Description = "l1 | mse | huber | focal_l1 | focal_mse", DefaultValueFactory = _ => "l1" };
-    public readonly Option<string> Arch = new("--arch") { Description = "resnet18 | resnet34 | resnet50", DefaultValueFactory = _ => "resnet18" };
+    public readonly Option<string> Arch = new("--arch") { Description = "resnet18 | resnet18-imagenet (a third block in the last stage, for --init imagenet-resnet18) | resnet34 | resnet50", DefaultValueFactory = _ => "resnet18" };
+    public readonly Option<string> Init = new("--init")
+    {
+        Description = "none (from scratch) | imagenet-resnet18: the encoder starts from the ImageNet ResNet-18 of the NuGet package " +
+                      "Microsoft.ML.DnnImageFeaturizer.ResNet18 (needs --arch resnet18-imagenet --width 1 --img-size 64 or more); the regressor starts fresh",
+        DefaultValueFactory = _ => AgeTrainConfig.NoInit,
+    };
     public readonly Option<double> Width = new("--width") { Description = "Channel width multiplier (1 = standard ResNet)", DefaultValueFactory = _ => 0.5 };
     public readonly Option<int> ImgSize = new("--img-size") { Description = "Square input size in pixels", DefaultValueFactory = _ => 64 };
     public readonly Option<int> Epochs = new("--epochs") { DefaultValueFactory = _ => 10 };
@@ -106,7 +112,7 @@ internal sealed class AgeTrainOptions
         Fds, FdsKernel, FdsKs, FdsSigma, StartUpdate, StartSmooth, BucketStart, BucketNum, FdsMomentum, FdsClamp,
         Bmse, BmseImp, BmseSigma, BmseLearnSigma, BmseSigmaLr, GaiComponents,
         RankSim, RankSimGamma, RankSimLambda, RrtFrom,
-        Loss, Arch, Width, ImgSize, CropPadding, Epochs, BatchSize, Lr, Schedule, Seed, Workers, Precision,
+        Loss, Arch, Init, Width, ImgSize, CropPadding, Epochs, BatchSize, Lr, Schedule, Seed, Workers, Precision,
     ];
 
     /// <summary>The options that choose a method (or the seed); `compare` sets these per run of its grid.</summary>
@@ -172,6 +178,7 @@ internal sealed class AgeTrainOptions
             RrtFrom = rrtFrom is null ? null : Path.GetFullPath(rrtFrom),
             Loss = parse.GetValue(Loss)!,
             Architecture = parse.GetValue(Arch)!,
+            Init = parse.GetValue(Init)!,
             Width = parse.GetValue(Width),
             ImageSize = parse.GetValue(ImgSize),
             Epochs = parse.GetValue(Epochs),

@@ -4,15 +4,23 @@ namespace ConR.Training.Models;
 public sealed record ResNetArchitecture(string Name, bool Bottleneck, int[] BlocksPerStage)
 {
     public static ResNetArchitecture ResNet18 { get; } = new("resnet18", false, [2, 2, 2, 2]);
+
+    /// <summary>
+    /// ResNet-18 with a third block in the last stage: the layout of CNTK's ImageNet ResNet-18, whose weights
+    /// <c>--init imagenet-resnet18</c> loads (<see cref="Pretrained.ImageNetResNet18"/>).
+    /// </summary>
+    public static ResNetArchitecture ResNet18ImageNet { get; } = new("resnet18-imagenet", false, [2, 2, 2, 3]);
+
     public static ResNetArchitecture ResNet34 { get; } = new("resnet34", false, [3, 4, 6, 3]);
     public static ResNetArchitecture ResNet50 { get; } = new("resnet50", true, [3, 4, 6, 3]);
 
     public static ResNetArchitecture Parse(string name) => name.ToLowerInvariant() switch
     {
         "resnet18" => ResNet18,
+        "resnet18-imagenet" => ResNet18ImageNet,
         "resnet34" => ResNet34,
         "resnet50" => ResNet50,
-        _ => throw new ArgumentException($"unknown architecture '{name}' (resnet18, resnet34, resnet50)", nameof(name)),
+        _ => throw new ArgumentException($"unknown architecture '{name}' (resnet18, resnet18-imagenet, resnet34, resnet50)", nameof(name)),
     };
 
     /// <summary>

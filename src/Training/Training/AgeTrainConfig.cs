@@ -21,6 +21,16 @@ public sealed record AgeTrainConfig
     public double MaxLabel { get; init; } = Data.DirCsvReader.DefaultMaxAge;
 
     public string Architecture { get; init; } = "resnet18";
+
+    /// <summary>
+    /// Where the encoder's weights start: <see cref="NoInit"/> (He-normal, from scratch) or
+    /// <see cref="Models.Pretrained.ImageNetResNet18.InitName"/>. A config.json from before this field reads as none,
+    /// which is what those runs did.
+    /// </summary>
+    public string Init { get; init; } = NoInit;
+
+    public const string NoInit = "none";
+
     public double Width { get; init; } = 0.5;
     public int ImageSize { get; init; } = 64;
 
@@ -187,6 +197,7 @@ public sealed record AgeTrainConfig
         {
             throw new ConfigurationException(ex.Message);
         }
+        ValidateInit();
         if (ImageSize is < 16 or > 512) throw new ConfigurationException("--img-size must be between 16 and 512");
         if (Epochs < 1) throw new ConfigurationException("--epochs must be at least 1");
         if (RankSim && BatchSize < 2) throw new ConfigurationException("--ranksim compares samples within a batch: --batch-size must be at least 2");
@@ -201,6 +212,15 @@ public sealed record AgeTrainConfig
         if (LimitTrain is < 2) throw new ConfigurationException("--limit-train must be at least 2");
         if (!(MaxLabel > 0) || double.IsInfinity(MaxLabel)) throw new ConfigurationException($"--max-label must be a positive number (got {MaxLabel})");
         ValidateMethods(reweight);
+    }
+
+    private void ValidateInit()
+    {
+        if (Init == NoInit) return;
+        if (Init != Models.Pretrained.ImageNetResNet18.InitName)
+            throw new ConfigurationException($"--init must be {NoInit} or {Models.Pretrained.ImageNetResNet18.InitName} (got '{Init}')");
+        Models.Pretrained.ImageNetResNet18.CheckModel(ModelSpec());
+        if (RrtFrom is not null) throw new ConfigurationException($"--rrt-from loads the encoder of a trained run; --init {Init} would be overwritten: drop one");
     }
 
     private void ValidateMethods(ReweightMode reweight)

@@ -44,6 +44,11 @@ public sealed class AgeTrainer(AgeTrainConfig config, RunDirectory run, Device d
         }
         else
         {
+            if (config.Init == Models.Pretrained.ImageNetResNet18.InitName)
+            {
+                int loaded = Models.Pretrained.ImageNetResNet18.Import(model, Models.Pretrained.ImageNetResNet18.DefaultPath, data.Spec);
+                log.WriteLine($"Init: loaded {loaded} ImageNet tensors from {Models.Pretrained.ImageNetResNet18.DefaultPath}; the regressor starts fresh.");
+            }
             if (rrt)
             {
                 // Verified against its manifest once, then loaded.

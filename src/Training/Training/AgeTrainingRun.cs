@@ -14,6 +14,9 @@ public static class AgeTrainingRun
     {
         config.Validate();
         if (config.RrtFrom is not null) CheckRrtBase(config, outDir);
+        // Before any data loads: a missing weights file is a setup error, not something to find after minutes of decoding.
+        if (config.Init == Models.Pretrained.ImageNetResNet18.InitName && !File.Exists(Models.Pretrained.ImageNetResNet18.DefaultPath))
+            throw new ConfigurationException($"--init {config.Init}: {Models.Pretrained.ImageNetResNet18.DefaultPath} does not exist; restore src/Training (dotnet restore) so NuGet downloads Microsoft.ML.DnnImageFeaturizer.ResNet18 0.24.0");
         var run = new RunDirectory(outDir);
         var device = DeviceSelector.Select(deviceName, log);
         // A new run's config.json is written only once its data has loaded, so a wrong --data leaves nothing behind
@@ -83,6 +86,7 @@ public static class AgeTrainingRun
     /// <summary>One log line per optional method that is on (none for a plain run).</summary>
     public static IEnumerable<string> MethodLines(AgeTrainConfig config)
     {
+        if (config.Init != AgeTrainConfig.NoInit) yield return $"Init: {config.Init} (encoder from ImageNet, stem folded to this run's input normalisation; regressor fresh)";
         if (config.Fds)
         {
             yield return $"FDS on: {config.FdsKernel} kernel {config.FdsKernelSize}/{config.FdsSigma}, buckets {config.FdsBucketStart}..{config.FdsBucketNum - 1}, " +

@@ -16,6 +16,7 @@ public sealed class AgeOnnxExportParityTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData("resnet18", 0.25, 64, 11)] // ImageNet stem (7x7 s2 conv, 3x3 s2 max-pool)
+    [InlineData("resnet18-imagenet", 0.25, 64, 14)] // the [2,2,2,3] layout of --init imagenet-resnet18
     [InlineData("resnet50", 0.125, 32, 12)] // Strided stem, bottleneck blocks
     [InlineData("resnet34", 0.0625, 16, 13)] // Small stem, deeper basic stages
     public void Export_MatchesTorchSharp_ForBatch1And8(string architecture, double width, int size, int seed)
