@@ -19,10 +19,10 @@ public static class CalibrationCards
         var options = mix.Table.Options;
         var method =
             $"Label-conditional split-conformal, Mondrian by {N(options.RangeWidth)}-{wording.UnitAdjective} range of the TRUE label, fitted on the " +
-            $"{N(mix.ValEffectiveCount)} val {wording.Samples} unweighted (the balanced DIR mix): a range's half-width q is the conformal " +
+            $"{N(mix.ValEffectiveCount)} {wording.FittedOn} {wording.Samples} unweighted (the balanced DIR mix): a range's half-width q is the conformal " +
             "quantile ceil((n+1)*level) of its absolute residuals, and the interval of a prediction p is the hull of the labels y with " +
             "|y - p| <= q(range of y), so coverage holds in every true-label range (rare labels included) whatever the label mix. " +
-            $"Ranges with fewer than {options.MinSamplesPerRange} val {wording.Samples} are merged with their smaller neighbour; labels " +
+            $"Ranges with fewer than {options.MinSamplesPerRange} {wording.FittedOn} {wording.Samples} are merged with their smaller neighbour; labels " +
             $"outside every range use the nearest; intervals are clipped to the label range. {Detail(wording)}Coverage measured on the " +
             $"{N(mix.TestEffectiveCount)} test {wording.Samples} unweighted, per true-label range, per predicted range and per true-label shot.";
         var report = mix.TestCoverage;
@@ -40,13 +40,13 @@ public static class CalibrationCards
         var options = mix.Table.Options;
         var method =
             "Weighted split-conformal under label shift (Tibshirani et al. 2019, applied to labels), Mondrian by " +
-            $"{N(options.RangeWidth)}-{wording.UnitAdjective} range of the PREDICTION: each val residual is weighted by p_train(y) / p_val(y) " +
-            $"(per {N(wording.WeightBinWidth)}-{wording.UnitAdjective} bin of the training histogram; bins without val labels pooled with their " +
+            $"{N(options.RangeWidth)}-{wording.UnitAdjective} range of the PREDICTION: each {wording.FittedOn} residual is weighted by p_train(y) / p_{wording.FittedOn}(y) " +
+            $"(per {N(wording.WeightBinWidth)}-{wording.UnitAdjective} bin of the training histogram; bins without {wording.FittedOn} labels pooled with their " +
             "neighbour), and a range's half-width q is the smallest residual whose weighted share reaches level*(n_eff+1)/n_eff, " +
             "n_eff = (sum w)^2 / sum w^2 the range's effective sample size (the unweighted rule with n replaced by n_eff; it takes the " +
             "test point's unknown weight at its expectation under the training mix). Ranges with n_eff below " +
             $"{options.MinSamplesPerRange} are merged with their smaller neighbour. The interval is [p - q, p + q], clipped to the label " +
-            $"range. Val effective sample size {N(mix.ValEffectiveCount)}. {Detail(wording)}Test coverage is IMPORTANCE-WEIGHTED by " +
+            $"range. {Capitalised(wording.FittedOn)} effective sample size {N(mix.ValEffectiveCount)}. {Detail(wording)}Test coverage is IMPORTANCE-WEIGHTED by " +
             $"p_train(y) / p_test(y): what a test split with the training label mix would show (effective test size " +
             $"{N(mix.TestEffectiveCount)}).";
         var report = mix.TestCoverage;
@@ -57,6 +57,8 @@ public static class CalibrationCards
             $"median half-width {Width(report, key, wording)}.";
         return new MixCalibrationCard(method, mix.Table, report, mix.TargetMet, note);
     }
+
+    private static string Capitalised(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     private static string Detail(CalibrationWording wording) => wording.Detail is null ? string.Empty : wording.Detail.TrimEnd() + " ";
 

@@ -5,7 +5,7 @@ internal static class RepositoryPaths
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>The bundled default model repository (models/age/1, models/depth/1): what a new user serves.</summary>
+    /// <summary>The bundled default model repository (models/{age,depth}/{1,2}; version 2 is served): what a new user serves.</summary>
     public static string BundledModels => Path.Combine(Root, "models");
 
     /// <summary>The sample face the API ships (96x96 PNG).</summary>

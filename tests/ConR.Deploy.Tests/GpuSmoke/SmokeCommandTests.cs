@@ -18,7 +18,8 @@ public sealed class SmokeCommandTests
         Assert.True(exit == 0, $"exit {exit}\n{output}\n{error}");
         foreach (var model in new[] { "age", "depth" })
         {
-            Assert.Contains($"| {model} | 1 | CPUExecutionProvider | ", output, StringComparison.Ordinal);
+            // The newest version of each bundled model, what the service loads by default.
+            Assert.Contains($"| {model} | 2 | CPUExecutionProvider | ", output, StringComparison.Ordinal);
             foreach (var batch in new[] { 1, 4, 32 })
             {
                 Assert.Contains($"| {model} | CPUExecutionProvider | {batch} | 1 | ", output, StringComparison.Ordinal);

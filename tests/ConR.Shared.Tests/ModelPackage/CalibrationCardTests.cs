@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using ConR.Shared.Calibration;
+using ConR.Shared.Imbalance;
+using ConR.Shared.Metrics;
 using ConR.Shared.ModelPackage;
 
 namespace ConR.Shared.Tests.ModelPackage;
@@ -74,5 +76,25 @@ public class CalibrationCardTests
 
         Assert.Contains("calibration.balanced.testCoverage.shots[0].shot: must be 'many', 'median' or 'few' (got 'rare')", ex.Message, StringComparison.Ordinal);
         Assert.Contains("calibration.natural.testCoverage.shots[2].coverage[\"0.9\"]: must be in [0, 1] (got 2)", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void From_FittedOnAHeldOutCalibrationSplit_NamesItWhereTheMethodWouldSayVal()
+    {
+        var rng = new Random(1);
+        double[] labels = [.. Enumerable.Range(0, 400).Select(_ => (double)rng.Next(1, 90))];
+        double[] predictions = [.. labels.Select(y => y + rng.Next(-5, 6))];
+        var shots = new LabelShots(LabelHistogram.FromLabels(labels, LabelBins.Age), new ShotThresholds());
+        var mixes = MixCalibrator.Fit(predictions, labels, predictions, labels, shots, CalibrationOptions.Age, 0, 100);
+
+        var onVal = CalibrationCards.From(mixes, CalibrationWording.Age);
+        var onCalibration = CalibrationCards.From(mixes, CalibrationWording.Age with { FittedOn = "calibration" });
+
+        Assert.Contains("fitted on the 400 val faces", onVal.Balanced.Method, StringComparison.Ordinal);
+        Assert.Contains("p_train(y) / p_val(y)", onVal.Natural!.Method, StringComparison.Ordinal);
+        Assert.Contains("fitted on the 400 calibration faces", onCalibration.Balanced.Method, StringComparison.Ordinal);
+        Assert.Contains("each calibration residual is weighted by p_train(y) / p_calibration(y)", onCalibration.Natural!.Method, StringComparison.Ordinal);
+        Assert.Contains("Calibration effective sample size", onCalibration.Natural.Method, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"(?i)\bval\b", onCalibration.Balanced.Method + onCalibration.Natural.Method);
     }
 }
