@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using ConR.Training.Tests.Depth.Training;
-using ConR.Training.Tests.Training;
+using ConR.Training.Tests.Age;
+using ConR.Training.Tests.Depth;
 
 namespace ConR.Training.Tests;
 

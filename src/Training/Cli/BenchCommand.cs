@@ -1,5 +1,5 @@
 using System.CommandLine;
-using ConR.Training.Benchmarks;
+using ConR.Training.Age;
 
 namespace ConR.Training.Cli;
 

@@ -1,5 +1,5 @@
-using ConR.Training.Data;
-using ConR.Training.Training;
+using ConR.Training.Engine;
+
 
 namespace ConR.Training.Cli;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using ConR.Training.Training;
+using ConR.Training.Engine;
 
 namespace ConR.Training.Cli;
 

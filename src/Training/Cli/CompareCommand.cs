@@ -1,6 +1,6 @@
 using System.CommandLine;
-using ConR.Training.Comparisons;
-using ConR.Training.Training;
+using ConR.Training.Engine;
+using ConR.Training.Methods.Comparisons;
 
 namespace ConR.Training.Cli;
 

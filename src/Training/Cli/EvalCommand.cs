@@ -1,7 +1,9 @@
 using System.CommandLine;
-using ConR.Training.Depth.Training;
-using ConR.Training.Evaluation;
-using ConR.Training.Training;
+using ConR.Training.Age;
+using ConR.Training.Age.Data;
+using ConR.Training.Depth;
+using ConR.Training.Depth.Data;
+using ConR.Training.Engine;
 
 namespace ConR.Training.Cli;
 

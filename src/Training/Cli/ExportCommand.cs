@@ -1,8 +1,10 @@
 using System.CommandLine;
 using ConR.Shared.ModelPackage;
-using ConR.Training.Depth.Training;
+using ConR.Training.Age.Export;
+using ConR.Training.Depth;
+using ConR.Training.Depth.Export;
+using ConR.Training.Engine;
 using ConR.Training.Export;
-using ConR.Training.Training;
 
 namespace ConR.Training.Cli;
 

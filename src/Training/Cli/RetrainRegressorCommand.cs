@@ -1,5 +1,6 @@
 using System.CommandLine;
-using ConR.Training.Training;
+using ConR.Training.Age;
+using ConR.Training.Engine;
 
 namespace ConR.Training.Cli;
 

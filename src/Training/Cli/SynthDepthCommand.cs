@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ConR.Training.Depth.Synth;
-using ConR.Training.Training;
+using ConR.Training.Engine;
 
 namespace ConR.Training.Cli;
 

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using ConR.Training.Training;
+using ConR.Training.Age;
+using ConR.Training.Age.Data;
+using ConR.Training.Engine;
 
 namespace ConR.Training.Cli;
 
@@ -45,7 +47,7 @@ internal sealed class AgeTrainOptions
     public readonly Option<double> Tau = new("--tau") { Description = "ConR temperature (the official age code uses 0.07)", DefaultValueFactory = _ => 0.07 };
     public readonly Option<double> Pushing = new("--e") { Description = "ConR pushing scale e", DefaultValueFactory = _ => 0.01 };
     public readonly Option<string> Variant = new("--conr-variant") { Description = "OfficialAge | Clean", DefaultValueFactory = _ => "OfficialAge" };
-    public readonly Option<double> MaxLabel = new("--max-label") { Description = "Largest plausible age in the CSV (years); rows above it are bad rows", DefaultValueFactory = _ => global::ConR.Training.Data.DirCsvReader.DefaultMaxAge };
+    public readonly Option<double> MaxLabel = new("--max-label") { Description = "Largest plausible age in the CSV (years); rows above it are bad rows", DefaultValueFactory = _ => DirCsvReader.DefaultMaxAge };
     public readonly Option<double?> BetaWarmup = new("--beta-warmup")
     {
         Description = $"Epochs over which beta ramps linearly from 0 (per step); 0: no warm-up. Default with --conr: {AgeTrainConfig.DefaultBetaWarmupEpochs} epochs, or a quarter of a shorter run (a cold start at full beta can stall; docs/results.md)",

@@ -1,7 +1,7 @@
 using System.CommandLine;
+using ConR.Training.Depth;
 using ConR.Training.Depth.Synth;
-using ConR.Training.Depth.Training;
-using ConR.Training.Training;
+using ConR.Training.Engine;
 
 namespace ConR.Training.Cli;
 

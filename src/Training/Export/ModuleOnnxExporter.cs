@@ -1,5 +1,6 @@
 using System.Globalization;
-using ConR.Training.Models;
+using ConR.Training.Age.Models;
+using ConR.Training.Encoder;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

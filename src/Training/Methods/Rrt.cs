@@ -1,5 +1,5 @@
-using ConR.Training.Models;
-using ConR.Training.Training;
+using ConR.Training.Age.Models;
+using ConR.Training.Engine;
 using static TorchSharp.torch;
 
 namespace ConR.Training.Methods;

@@ -1,5 +1,4 @@
 using ConR.Training.Export;
-using ConR.Training.Tests.Data;
 
 namespace ConR.Training.Tests.Export;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ConR.Training.Models;
+using ConR.Training.Age.Models;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
 using TorchSharp.Modules;

@@ -1,6 +1,8 @@
+using ConR.Training.Age.Export;
+using ConR.Training.Depth.Export;
 using ConR.Training.Depth.Models;
 using ConR.Training.Export;
-using ConR.Training.Tests.Data;
+using ConR.Training.Tests.Depth.Export;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;

@@ -1,5 +1,5 @@
+using ConR.Training.Age.Export;
 using ConR.Training.Export;
-using ConR.Training.Tests.Data;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using static ConR.Training.Tests.Export.ExportTestSupport;

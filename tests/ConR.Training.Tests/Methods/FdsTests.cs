@@ -1,8 +1,10 @@
 using ConR.Shared.Imbalance;
+using ConR.Training.Age;
+using ConR.Training.Age.Data;
+using ConR.Training.Age.Models;
+using ConR.Training.Engine;
 using ConR.Training.Methods;
-using ConR.Training.Models;
-using ConR.Training.Tests.Training;
-using ConR.Training.Training;
+using ConR.Training.Tests.Age;
 using static TorchSharp.torch;
 
 namespace ConR.Training.Tests.Methods;
@@ -122,7 +124,7 @@ public sealed class FdsTests
     public void SaveAndLoad_RoundTripsEveryBuffer()
     {
         using var scope = NewDisposeScope();
-        using var dir = new Data.TempDir();
+        using var dir = new TempDir();
         using var fds = new Fds(1, Small);
         fds.EndOfEpoch(tensor(new float[] { 1, 3, 5 }, [3, 1]), tensor(new float[] { 1, 1, 3 }), 0);
         fds.EndOfEpoch(tensor(new float[] { 2 }, [1, 1]), tensor(new float[] { 4 }), 1);

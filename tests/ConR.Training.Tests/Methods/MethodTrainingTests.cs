@@ -1,8 +1,10 @@
 using System.Globalization;
+using ConR.Training.Age;
+using ConR.Training.Age.Data;
+using ConR.Training.Age.Models;
+using ConR.Training.Engine;
 using ConR.Training.Methods;
-using ConR.Training.Models;
-using ConR.Training.Tests.Training;
-using ConR.Training.Training;
+using ConR.Training.Tests.Age;
 
 namespace ConR.Training.Tests.Methods;
 

@@ -1,4 +1,5 @@
-using ConR.Training.Data;
+using ConR.Training.Engine;
+
 
 namespace ConR.Training.Depth.Data;
 
@@ -116,7 +117,7 @@ public sealed class DepthAugmenter
 
     /// <summary>
     /// The generator for sample <paramref name="index"/> in <paramref name="epoch"/>, seeded like the age
-    /// <see cref="BatchLoader"/> so the augmentation depends only on (seed, epoch, index).
+    /// <see cref="Age.Data.BatchLoader"/> so the augmentation depends only on (seed, epoch, index).
     /// </summary>
     public static Random RandomFor(int seed, int epoch, int index) => new(SeedMix.Mix(seed, epoch, index, 0));
 

@@ -1,5 +1,6 @@
 using System.Text;
-using ConR.Training.Data;
+using ConR.Training.Age.Data;
+using ConR.Training.Engine;
 
 namespace ConR.Training.Depth.Data;
 

@@ -1,5 +1,5 @@
 using ConR.Shared.Preprocessing;
-using ConR.Training.Data;
+using ConR.Training.Engine;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Png;

@@ -1,4 +1,4 @@
-using ConR.Training.Models;
+using ConR.Training.Encoder;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;

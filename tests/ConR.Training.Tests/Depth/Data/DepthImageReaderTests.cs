@@ -1,6 +1,5 @@
-using ConR.Training.Data;
 using ConR.Training.Depth.Data;
-using ConR.Training.Tests.Data;
+using ConR.Training.Engine;
 
 namespace ConR.Training.Tests.Depth.Data;
 

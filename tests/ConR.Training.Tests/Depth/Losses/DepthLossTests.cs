@@ -1,5 +1,5 @@
+using ConR.Training.ConR;
 using ConR.Training.Depth.Losses;
-using ConR.Training.Losses;
 using TorchSharp;
 using static TorchSharp.torch;
 

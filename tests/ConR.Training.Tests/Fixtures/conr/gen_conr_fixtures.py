@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Golden fixtures for ConRLoss (src/Training/Losses/ConRLoss.cs).
+"""Golden fixtures for ConRLoss (src/Training/ConR/ConRLoss.cs).
 
 Written from the formulas in the ConR digest (/work/shared/docs/conr-digest.md, sections 1.2 and 1.3),
 not from the official code.

@@ -1,0 +1,276 @@
+using ConR.Shared.Imbalance;
+using ConR.Training.Age.Losses;
+using ConR.Training.Age.Models;
+using ConR.Training.ConR;
+using ConR.Training.Encoder;
+using ConR.Training.Engine;
+using ConR.Training.Methods;
+
+namespace ConR.Training.Age;
+
+/// <summary>Everything that determines an age run; saved as config.json so eval, resume and export rebuild it exactly.</summary>
+public sealed record AgeTrainConfig
+{
+    /// <summary>2: adds <see cref="ConRStep"/>. Format 1 runs (single forward pass, the only step then) are migrated on read.</summary>
+    public const int CurrentFormat = 2;
+
+    public int Format { get; init; } = CurrentFormat;
+    public required string DataDir { get; init; }
+    public required string CsvPath { get; init; }
+    public bool SkipBad { get; init; }
+    public int? LimitTrain { get; init; }
+
+    /// <summary>Rows with an age above this are bad rows (refused, or skipped with --skip-bad).</summary>
+    public double MaxLabel { get; init; } = Data.DirCsvReader.DefaultMaxAge;
+
+    public string Architecture { get; init; } = "resnet18";
+
+    /// <summary>
+    /// Where the encoder's weights start: <see cref="NoInit"/> (He-normal, from scratch) or
+    /// <see cref="Models.Pretrained.ImageNetResNet18.InitName"/>. A config.json from before this field reads as none,
+    /// which is what those runs did.
+    /// </summary>
+    public string Init { get; init; } = NoInit;
+
+    public const string NoInit = "none";
+
+    public double Width { get; init; } = 0.5;
+    public int ImageSize { get; init; } = 64;
+
+    public string Loss { get; init; } = "l1";
+    public string Reweight { get; init; } = "none";
+    public bool Lds { get; init; }
+    public string LdsKernel { get; init; } = "gaussian";
+    public int LdsKernelSize { get; init; } = 5;
+    public double LdsSigma { get; init; } = 2;
+
+    public bool ConR { get; init; }
+    public double Window { get; init; } = 1.0;
+    public double Beta { get; init; } = 4.0;
+    public double Temperature { get; init; } = 0.07;
+    public double PushingScale { get; init; } = 0.01;
+    public string ConRVariant { get; init; } = nameof(global::ConR.Training.ConR.ConRVariant.OfficialAge);
+
+    /// <summary>The ConR warm-up a run gets unless it names one: see <see cref="DefaultBetaWarmup"/>.</summary>
+    public const double DefaultBetaWarmupEpochs = 2;
+
+    /// <summary>
+    /// Epochs over which beta ramps linearly from 0 to <see cref="Beta"/> (per step); 0: full beta from the first step.
+    /// </summary>
+    public double BetaWarmupEpochs { get; init; }
+
+    /// <summary>Random-crop padding in pixels; null: the official 16 px at 224 scaled to the image size.</summary>
+    public int? CropPadding { get; init; }
+
+    /// <summary>How the views pass through the network: official | single-forward | two-view (<see cref="ConRStepKind"/>).</summary>
+    public string ConRStep { get; init; } = "official";
+
+    public int Epochs { get; init; } = 10;
+    public int BatchSize { get; init; } = 64;
+    public double LearningRate { get; init; } = 1e-3;
+    public string Schedule { get; init; } = "cosine";
+    public double WeightDecay { get; init; }
+    public int Seed { get; init; } = 1;
+    public int Workers { get; init; } = 2;
+
+    /// <summary>
+    /// fp32, or bf16 compute with float32 master weights (faster only on CPUs with native bf16); auto is resolved to one
+    /// of them (<see cref="PrecisionChoice"/>) before config.json is written.
+    /// </summary>
+    public string Precision { get; init; } = "fp32";
+
+    /// <summary>A step loss above this multiple of the recent median counts as an explosion and stops the run.</summary>
+    public double ExplodeFactor { get; init; } = 50;
+
+    // The methods below (docs/methods.md) all default to off, so a config.json written before they existed, which
+    // lacks these properties, deserialises to exactly the run it described.
+
+    /// <summary>Feature distribution smoothing of the pooled features (statistics saved as fds.bin per checkpoint).</summary>
+    public bool Fds { get; init; }
+    public string FdsKernel { get; init; } = "gaussian";
+    public int FdsKernelSize { get; init; } = 5;
+    public double FdsSigma { get; init; } = 2;
+    public int FdsStartUpdate { get; init; }
+    public int FdsStartSmooth { get; init; } = 1;
+    public int FdsBucketStart { get; init; } = 3;
+    public int FdsBucketNum { get; init; } = 100;
+    public double FdsMomentum { get; init; } = 0.9;
+    public double FdsClampLow { get; init; } = 0.1;
+    public double FdsClampHigh { get; init; } = 10;
+
+    /// <summary>Balanced MSE in place of the MSE loss (needs Loss = mse).</summary>
+    public bool Bmse { get; init; }
+    public string BmseImp { get; init; } = "bni";
+    public double BmseSigma { get; init; } = 1.0;
+    public bool BmseLearnSigma { get; init; }
+    public double BmseSigmaLr { get; init; } = 0.01;
+    public int? GaiComponents { get; init; }
+
+    /// <summary>RankSim regularizer on the features of the L_R view: L += gamma * RankSim(lambda).</summary>
+    public bool RankSim { get; init; }
+    public double RankSimGamma { get; init; } = 100;
+    public double RankSimLambda { get; init; } = 2;
+
+    /// <summary>Regressor re-training: the run folder whose best encoder is loaded and frozen (null: a normal run).</summary>
+    public string? RrtFrom { get; init; }
+
+    public ModelSpec ModelSpec() => new(Models.ModelSpec.AgeTask, Architecture, Width, ImageSize);
+
+    public ConROptions ConROptions() => new()
+    {
+        Window = Window,
+        Temperature = Temperature,
+        PushingScale = PushingScale,
+        Variant = Enum.Parse<ConRVariant>(ConRVariant, ignoreCase: true),
+    };
+
+    public ConRStepKind ConRStepKind() => ConRStepKinds.Parse(ConRStep);
+
+    /// <summary>
+    /// The warm-up of a ConR run that names none: 2 epochs, or a quarter of a shorter run. Why (docs/results.md, issue
+    /// 18): from a cold start at full beta, ConR can hold the features in a stall that lasts most of a short run, and
+    /// whether it does is decided by the random stream, in the independent reference trainer as in this one; a 2-epoch
+    /// ramp removed the stall in every seed measured. Without ConR it is 0.
+    /// </summary>
+    public static double DefaultBetaWarmup(bool conr, int epochs) => conr ? Math.Min(DefaultBetaWarmupEpochs, epochs / 4.0) : 0;
+
+    /// <summary>beta at a point of training: the linear warm-up over <see cref="BetaWarmupEpochs"/>, then <see cref="Beta"/>.</summary>
+    /// <param name="epochProgress">Epochs completed, fractional within an epoch (0 at the first step).</param>
+    public double BetaAt(double epochProgress) => BetaWarmupEpochs <= 0 ? Beta : Beta * Math.Min(1, epochProgress / BetaWarmupEpochs);
+
+    /// <summary>
+    /// Reads a run's config.json, migrating older formats: a format 1 ConR run trained its three views in one forward
+    /// pass, so it becomes <c>--conr-step single-forward</c> (a run without ConR keeps the default, which it never used).
+    /// </summary>
+    public static AgeTrainConfig Read(string path)
+    {
+        var saved = RunDirectory.ReadJson<AgeTrainConfig>(path);
+        return saved.Format != 1 ? saved : saved with
+        {
+            Format = CurrentFormat,
+            ConRStep = saved.ConR ? ConRStepKinds.Names[(int)global::ConR.Training.Age.ConRStepKind.SingleForward] : saved.ConRStep,
+        };
+    }
+
+    public ReweightMode ReweightMode() => ImbalanceFlags.ParseReweight(Reweight);
+
+    public LdsOptions? LdsOptions() => ImbalanceFlags.Lds(Lds, LdsKernel, LdsKernelSize, LdsSigma);
+
+    public FdsOptions FdsOptions() => new()
+    {
+        Kernel = Enum.TryParse<LdsKernelKind>(FdsKernel, true, out var kind) ? kind : (LdsKernelKind)(-1),
+        KernelSize = FdsKernelSize,
+        Sigma = FdsSigma,
+        BucketStart = FdsBucketStart,
+        BucketNum = FdsBucketNum,
+        StartUpdate = FdsStartUpdate,
+        StartSmooth = FdsStartSmooth,
+        Momentum = FdsMomentum,
+        ClampLow = FdsClampLow,
+        ClampHigh = FdsClampHigh,
+    };
+
+    public BalancedMseKind BalancedMseKind() => BmseImp.ToLowerInvariant() switch
+    {
+        "bmc" => Methods.BalancedMseKind.Bmc,
+        "bni" => Methods.BalancedMseKind.Bni,
+        "gai" => Methods.BalancedMseKind.Gai,
+        _ => throw new ConfigurationException($"--bmse-imp must be bmc, bni or gai (got '{BmseImp}')"),
+    };
+
+    /// <summary>Refuses settings that do not fit together, with a message a user can act on.</summary>
+    public void Validate()
+    {
+        if (Format != CurrentFormat) throw new ConfigurationException($"run format {Format} is not supported (expected {CurrentFormat})");
+        var reweight = ReweightMode();
+        if (Lds && reweight == Shared.Imbalance.ReweightMode.None)
+            throw new ConfigurationException("--lds smooths the re-weighting: add --reweight sqrt_inv or --reweight inverse");
+        if (!Enum.TryParse<LdsKernelKind>(LdsKernel, true, out _)) throw new ConfigurationException($"--lds-kernel must be gaussian, triang or laplace (got '{LdsKernel}')");
+        if (Lds) LdsOptions()!.Validate();
+        if (!Enum.TryParse<ConRVariant>(ConRVariant, true, out _)) throw new ConfigurationException($"--conr-variant must be OfficialAge, OfficialDepth or Clean (got '{ConRVariant}')");
+        if (!ConRStepKinds.Names.Contains(ConRStep.ToLowerInvariant())) throw new ConfigurationException($"--conr-step must be {string.Join(", ", ConRStepKinds.Names)} (got '{ConRStep}')");
+        try
+        {
+            ConROptions().Validate();
+            _ = RegressionLoss.Parse(Loss);
+            _ = ResNetArchitecture.Parse(Architecture);
+            _ = ResNetArchitecture.StageWidths(Width);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ConfigurationException(ex.Message);
+        }
+        ValidateInit();
+        if (ImageSize is < 16 or > 512) throw new ConfigurationException("--img-size must be between 16 and 512");
+        if (Epochs < 1) throw new ConfigurationException("--epochs must be at least 1");
+        if (RankSim && BatchSize < 2) throw new ConfigurationException("--ranksim compares samples within a batch: --batch-size must be at least 2");
+        if (BatchSize < 2) throw new ConfigurationException("--batch-size must be at least 2 (ConR and BatchNorm need pairs)");
+        if (!(LearningRate > 0)) throw new ConfigurationException("--lr must be positive");
+        if (Schedule is not ("cosine" or "step" or "constant")) throw new ConfigurationException("--schedule must be cosine, step or constant");
+        if (!(Beta >= 0)) throw new ConfigurationException("--beta must be >= 0");
+        if (!(BetaWarmupEpochs >= 0) || BetaWarmupEpochs > Epochs) throw new ConfigurationException($"--beta-warmup must be between 0 and --epochs {Epochs} (got {BetaWarmupEpochs})");
+        if (CropPadding is < 0 || CropPadding >= ImageSize) throw new ConfigurationException($"--crop-padding must be between 0 and --img-size - 1 (got {CropPadding})");
+        if (Precision is not ("fp32" or "bf16" or PrecisionChoice.Auto)) throw new ConfigurationException("--precision must be auto, fp32 or bf16");
+        if (Workers < 1) throw new ConfigurationException("--workers must be at least 1");
+        if (LimitTrain is < 2) throw new ConfigurationException("--limit-train must be at least 2");
+        if (!(MaxLabel > 0) || double.IsInfinity(MaxLabel)) throw new ConfigurationException($"--max-label must be a positive number (got {MaxLabel})");
+        ValidateMethods(reweight);
+    }
+
+    private void ValidateInit()
+    {
+        if (Init == NoInit) return;
+        if (Init != Models.Pretrained.ImageNetResNet18.InitName)
+            throw new ConfigurationException($"--init must be {NoInit} or {Models.Pretrained.ImageNetResNet18.InitName} (got '{Init}')");
+        Models.Pretrained.ImageNetResNet18.CheckModel(ModelSpec());
+        if (RrtFrom is not null) throw new ConfigurationException($"--rrt-from loads the encoder of a trained run; --init {Init} would be overwritten: drop one");
+    }
+
+    private void ValidateMethods(ReweightMode reweight)
+    {
+        if (Fds)
+        {
+            if (!Enum.TryParse<LdsKernelKind>(FdsKernel, true, out _)) throw new ConfigurationException($"--fds-kernel must be gaussian, triang or laplace (got '{FdsKernel}')");
+            try
+            {
+                FdsOptions().Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                throw new ConfigurationException(ex.Message);
+            }
+        }
+
+        var bmseKind = BalancedMseKind();
+        if (Bmse)
+        {
+            if (RegressionLoss.Parse(Loss) != RegressionLossKind.Mse)
+                throw new ConfigurationException($"--bmse replaces the MSE loss: use it with --loss mse (got --loss {Loss})");
+            if (reweight != Shared.Imbalance.ReweightMode.None)
+                throw new ConfigurationException("--bmse already balances the label distribution: drop --reweight (and --lds)");
+            if (bmseKind == Methods.BalancedMseKind.Gai && GaiComponents is null)
+                throw new ConfigurationException("--bmse-imp gai fits a Gaussian mixture to the training labels: add --gai-components K (e.g. 8)");
+            if (!(BmseSigma > 0) || double.IsInfinity(BmseSigma)) throw new ConfigurationException($"--bmse-sigma must be positive (got {BmseSigma})");
+            if (!(BmseSigmaLr > 0)) throw new ConfigurationException($"--bmse-sigma-lr must be positive (got {BmseSigmaLr})");
+        }
+        if (GaiComponents is not null && !(Bmse && bmseKind == Methods.BalancedMseKind.Gai))
+            throw new ConfigurationException("--gai-components only applies with --bmse --bmse-imp gai");
+        if (GaiComponents is < 1) throw new ConfigurationException("--gai-components must be at least 1");
+
+        if (RankSim)
+        {
+            if (!(RankSimLambda > 0) || double.IsInfinity(RankSimLambda)) throw new ConfigurationException($"--ranksim-lambda must be positive (got {RankSimLambda})");
+            if (!(RankSimGamma >= 0) || double.IsInfinity(RankSimGamma)) throw new ConfigurationException($"--ranksim-gamma must be >= 0 (got {RankSimGamma})");
+        }
+
+        if (RrtFrom is not null)
+        {
+            if (string.IsNullOrWhiteSpace(RrtFrom)) throw new ConfigurationException("--rrt-from needs the folder of a trained age run");
+            if (Fds) throw new ConfigurationException("--fds calibrates the encoder's features while they train; --rrt-from freezes the encoder: drop one");
+            if (ConR) throw new ConfigurationException("--conr shapes the encoder's features; --rrt-from freezes the encoder, so ConR would change nothing: drop --conr");
+            if (RankSim) throw new ConfigurationException("--ranksim shapes the encoder's features; --rrt-from freezes the encoder: drop --ranksim");
+            if (reweight == Shared.Imbalance.ReweightMode.None && !Bmse)
+                throw new ConfigurationException("--rrt-from retrains the regressor with re-weighting: add --reweight sqrt_inv or --reweight inverse (or --bmse)");
+        }
+    }
+}

@@ -1,0 +1,168 @@
+using ConR.Shared.Imbalance;
+using ConR.Training.ConR;
+using ConR.Training.Depth.Data;
+using ConR.Training.Depth.Losses;
+using ConR.Training.Depth.Models;
+using ConR.Training.Encoder;
+using ConR.Training.Engine;
+
+namespace ConR.Training.Depth;
+
+/// <summary>
+/// Everything that determines a depth run; saved as config.json (with <c>"task": "depth"</c>, which age runs lack)
+/// so eval, resume and export rebuild it exactly.
+/// </summary>
+public sealed record DepthTrainConfig
+{
+    public const int CurrentFormat = 1;
+    public const string TaskName = "depth";
+
+    public int Format { get; init; } = CurrentFormat;
+
+    /// <summary>Always "depth"; eval and export dispatch on it.</summary>
+    public string Task { get; init; } = TaskName;
+
+    public required string DataDir { get; init; }
+    public required string TrainCsv { get; init; }
+    public required string ValCsv { get; init; }
+    public string? TestCsv { get; init; }
+
+    /// <summary>auto | nyu8bit | mm16 (see <see cref="DepthEncoding"/>).</summary>
+    public string Encoding { get; init; } = "auto";
+    public bool SkipBad { get; init; }
+    public int? LimitTrain { get; init; }
+
+    public string Architecture { get; init; } = "resnet18";
+    public double Width { get; init; } = 0.25;
+
+    /// <summary>Network input (and evaluation) width and height in pixels.</summary>
+    public int ImageWidth { get; init; } = 64;
+    public int ImageHeight { get; init; } = 48;
+
+    /// <summary>Images are scaled so their shorter side is this long, then centre-cropped; 0 = the shorter of ImageWidth/ImageHeight (no crop for matching aspect).</summary>
+    public int ScaleShorterSide { get; init; }
+
+    /// <summary>Output map size as a fraction of the input (NYUD2: 0.5).</summary>
+    public double OutputFraction { get; init; } = 0.5;
+
+    /// <summary>Paired augmentation on the training split (flip, rotation, PCA lighting, colour jitter).</summary>
+    public bool Augment { get; init; } = true;
+    public double MaxRotationDegrees { get; init; } = 5;
+
+    /// <summary>mse | l1 | bni.</summary>
+    public string Loss { get; init; } = "mse";
+
+    /// <summary>Balanced MSE (BNI) noise sigma, fixed (the NYUD2 README's --init_noise_sigma 1 --fix_noise_sigma).</summary>
+    public double BniSigma { get; init; } = 1.0;
+
+    /// <summary>Balanced MSE is computed on pixels with depth >= this (m), as the official NYUD2 code.</summary>
+    public double BniMinDepth { get; init; } = 0.7;
+
+    public string Reweight { get; init; } = "none";
+    public bool Lds { get; init; }
+    public string LdsKernel { get; init; } = "gaussian";
+    public int LdsKernelSize { get; init; } = 5;
+    public double LdsSigma { get; init; } = 2;
+
+    public bool ConR { get; init; }
+
+    /// <summary>OfficialDepth (image-mean labels) | Dense (pooled depth maps).</summary>
+    public string ConRVariant { get; init; } = nameof(DepthConRVariant.OfficialDepth);
+    public double Window { get; init; } = 0.2;
+    public double Beta { get; init; } = 0.2;
+    public double Temperature { get; init; } = 0.2;
+    public double PushingScale { get; init; } = 0.2;
+
+    /// <summary>Dense variant: maps are average-pooled to DensePool x DensePool cells before comparing.</summary>
+    public int DensePool { get; init; } = 8;
+
+    public int Epochs { get; init; } = 10;
+    public int BatchSize { get; init; } = 32;
+    public double LearningRate { get; init; } = 1e-3;
+    public string Schedule { get; init; } = "cosine";
+    public double WeightDecay { get; init; }
+    public int Seed { get; init; } = 1;
+    public int Workers { get; init; } = 2;
+    public string Precision { get; init; } = "fp32";
+    public double ExplodeFactor { get; init; } = 50;
+
+    /// <summary>Seed of the balanced val/test masks (fixed so every run scores the same pixels).</summary>
+    public int MaskSeed { get; init; } = 666;
+
+    public int EffectiveScaleShorterSide => ScaleShorterSide > 0 ? ScaleShorterSide : Math.Min(ImageWidth, ImageHeight);
+
+    public DepthModelSpec ModelSpec() => new(Architecture, Width, ImageWidth, ImageHeight, OutputFraction);
+
+    public DepthEncoding DepthEncoding() => Encoding.ToLowerInvariant() switch
+    {
+        "auto" => Data.DepthEncoding.Auto,
+        "nyu8bit" or "8bit" => Data.DepthEncoding.Nyu8BitTenMetres,
+        "mm16" or "16bit" or "mm" => Data.DepthEncoding.Millimetres16,
+        _ => throw new ConfigurationException($"--encoding must be auto, nyu8bit or mm16 (got '{Encoding}')"),
+    };
+
+    public DepthLossKind LossKind() => Loss.ToLowerInvariant() switch
+    {
+        "mse" => DepthLossKind.Mse,
+        "l1" => DepthLossKind.L1,
+        "bni" => DepthLossKind.Bni,
+        _ => throw new ConfigurationException($"--loss must be mse, l1 or bni (got '{Loss}')"),
+    };
+
+    public DepthConRVariant Variant() => Enum.TryParse<DepthConRVariant>(ConRVariant, true, out var v)
+        ? v
+        : throw new ConfigurationException($"--conr-variant must be OfficialDepth or Dense (got '{ConRVariant}')");
+
+    public ConROptions ConROptions() => new()
+    {
+        Window = Window,
+        Temperature = Temperature,
+        PushingScale = PushingScale,
+        Variant = global::ConR.Training.ConR.ConRVariant.OfficialDepth,
+    };
+
+    public ReweightMode ReweightMode() => ImbalanceFlags.ParseReweight(Reweight);
+
+    public LdsOptions? LdsOptions() => ImbalanceFlags.Lds(Lds, LdsKernel, LdsKernelSize, LdsSigma);
+
+    /// <summary>Refuses settings that do not fit together, with a message a user can act on.</summary>
+    public void Validate()
+    {
+        if (Format != CurrentFormat) throw new ConfigurationException($"run format {Format} is not supported (expected {CurrentFormat})");
+        if (Task != TaskName) throw new ConfigurationException($"not a depth run (task '{Task}')");
+        _ = DepthEncoding();
+        _ = LossKind();
+        _ = Variant();
+        var reweight = ReweightMode();
+        if (Lds && reweight == Shared.Imbalance.ReweightMode.None)
+            throw new ConfigurationException("--lds smooths the re-weighting: add --reweight sqrt_inv or --reweight inverse");
+        if (!Enum.TryParse<LdsKernelKind>(LdsKernel, true, out _)) throw new ConfigurationException($"--lds-kernel must be gaussian, triang or laplace (got '{LdsKernel}')");
+        try
+        {
+            if (Lds) LdsOptions()!.Validate();
+            ConROptions().Validate();
+            _ = ResNetArchitecture.Parse(Architecture);
+            _ = ResNetArchitecture.StageWidths(Width);
+            ModelSpec().Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ConfigurationException(ex.Message);
+        }
+        if (DensePool is < 1 or > 64) throw new ConfigurationException("--dense-pool must be between 1 and 64");
+        if (!(BniSigma > 0)) throw new ConfigurationException("--bni-sigma must be positive");
+        if (Epochs < 1) throw new ConfigurationException("--epochs must be at least 1");
+        if (BatchSize < 2) throw new ConfigurationException("--batch-size must be at least 2 (ConR and BatchNorm need pairs)");
+        if (!(LearningRate > 0)) throw new ConfigurationException("--lr must be positive");
+        if (Schedule is not ("cosine" or "step" or "constant")) throw new ConfigurationException("--schedule must be cosine, step or constant");
+        if (!(Beta >= 0)) throw new ConfigurationException("--beta must be >= 0");
+        if (!(ExplodeFactor > 1)) throw new ConfigurationException("--explode-factor must be greater than 1");
+        if (Precision is not ("fp32" or "bf16")) throw new ConfigurationException("--precision must be fp32 or bf16");
+        if (Workers < 1) throw new ConfigurationException("--workers must be at least 1");
+        if (LimitTrain is < 2) throw new ConfigurationException("--limit-train must be at least 2");
+        if (!(MaxRotationDegrees >= 0 && MaxRotationDegrees < 180)) throw new ConfigurationException("--max-rotation must be in [0, 180)");
+        if (ScaleShorterSide < 0) throw new ConfigurationException("--scale-shorter-side must be >= 0");
+        if (ScaleShorterSide > 0 && ScaleShorterSide < Math.Min(ImageWidth, ImageHeight))
+            throw new ConfigurationException("--scale-shorter-side must be at least the crop's shorter side");
+    }
+}

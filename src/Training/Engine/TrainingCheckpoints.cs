@@ -1,0 +1,68 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ConR.Training.Engine;
+
+/// <summary>
+/// The checkpoint protocol every trainer follows: resume from the last committed epoch (or refuse to train over an
+/// existing run), and commit each finished epoch, the best model first, then the full checkpoint, atomically.
+/// </summary>
+internal static class TrainingCheckpoints
+{
+    private const string ModelFile = "model.bin", OptimizerFile = "optimizer.bin", StateFile = "state.json";
+
+    /// <summary>
+    /// Opens the run folder for a new run (writes config.json; refuses a folder that holds a run) or for --resume (reads
+    /// the saved config with <paramref name="read"/> and refuses flags that differ). Returns the config to train with:
+    /// the saved one, with <paramref name="keepGiven"/> carrying over the settings that may change between invocations.
+    /// </summary>
+    public static TConfig OpenRun<TConfig>(RunDirectory run, TConfig config, bool resume, Func<RunDirectory, TConfig> read, Func<TConfig, TConfig, TConfig> keepGiven)
+        where TConfig : class
+    {
+        if (resume)
+        {
+            if (!run.HasConfig) throw new ConfigurationException($"--resume: {run.ConfigPath} does not exist");
+            var saved = keepGiven(read(run), config);
+            if (!saved.Equals(config))
+                throw new ConfigurationException($"--resume: the flags differ from the run's config.json; resume with the same flags (see {run.ConfigPath})");
+            return saved;
+        }
+
+        if (run.HasConfig) throw new ConfigurationException($"{run.Root} already holds a run: pass --resume to continue it or choose another --out");
+        Directory.CreateDirectory(run.Root);
+        RunDirectory.WriteJsonAtomic(run.ConfigPath, config);
+        return config;
+    }
+
+    /// <summary>
+    /// The state of the last checkpoint, with <paramref name="model"/>, <paramref name="optimizer"/> and whatever
+    /// <paramref name="loadExtra"/> reads restored from it; null when the run folder has no checkpoint yet.
+    /// </summary>
+    /// <exception cref="ConfigurationException">The folder holds a run and <paramref name="resume"/> is false.</exception>
+    public static TState? Resume<TState>(RunDirectory run, bool resume, nn.Module model, OptimizerHelper optimizer, Action<string>? loadExtra = null)
+        where TState : class
+    {
+        var last = run.LastCheckpointDir();
+        if (last is null) return null;
+        if (!resume) throw new ConfigurationException($"{run.Root} already holds a run: pass --resume to continue it or choose another --out");
+        CheckpointManifest.Verify(last);
+        model.load(Path.Combine(last, ModelFile));
+        optimizer.load_state_dict(Path.Combine(last, OptimizerFile));
+        loadExtra?.Invoke(last);
+        return RunDirectory.ReadJson<TState>(Path.Combine(last, StateFile));
+    }
+
+    /// <summary>Commits epoch <paramref name="completedEpochs"/>: the best model when it is the best so far, then the checkpoint.</summary>
+    public static void CommitEpoch<TState>(
+        RunDirectory run, int completedEpochs, bool best, nn.Module model, OptimizerHelper optimizer, TState state, Action<string>? saveExtra = null)
+    {
+        if (best) run.CommitBest(dir => model.save(Path.Combine(dir, ModelFile)));
+        run.CommitCheckpoint(completedEpochs, dir =>
+        {
+            model.save(Path.Combine(dir, ModelFile));
+            optimizer.save_state_dict(Path.Combine(dir, OptimizerFile));
+            saveExtra?.Invoke(dir);
+            RunDirectory.WriteJsonAtomic(Path.Combine(dir, StateFile), state);
+        });
+    }
+}

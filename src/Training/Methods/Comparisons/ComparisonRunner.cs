@@ -1,0 +1,131 @@
+using System.Text.Json;
+using ConR.Shared.Metrics;
+using ConR.Training.Age;
+using ConR.Training.Age.Data;
+using ConR.Training.Engine;
+
+namespace ConR.Training.Methods.Comparisons;
+
+/// <summary>One run of the grid: a method, with or without ConR, one seed, in OUT/&lt;method&gt;[+conr]-s&lt;seed&gt;.</summary>
+public sealed record ComparisonCell(ComparisonMethod Method, bool ConR, int Seed, string Folder, AgeTrainConfig Config);
+
+/// <summary>How a cell ended in this invocation.</summary>
+public enum CellStatus
+{
+    /// <summary>Finished in an earlier invocation: its reports were reused as they are.</summary>
+    Reused,
+
+    /// <summary>Trained from scratch now.</summary>
+    Trained,
+
+    /// <summary>Continued from its last checkpoint (an earlier invocation was interrupted).</summary>
+    Resumed,
+
+    /// <summary>Stopped by the divergence guard; left out of the table.</summary>
+    Failed,
+}
+
+public sealed record CellOutcome(ComparisonCell Cell, CellStatus Status, DirTable? Test, string? Error);
+
+/// <summary>The grid of a comparison and the runner that fills it, sequentially and resumably.</summary>
+public sealed class ComparisonRunner(string outDir, string deviceName, TextWriter log)
+{
+    public string OutDir { get; } = Path.GetFullPath(outDir);
+
+    // Every cell trains on the same images: decode them once per invocation.
+    private readonly AgeImageCache images = new();
+
+    /// <summary>Gets how many cells reused the images decoded for an earlier cell.</summary>
+    public int ImageCacheHits => images.Hits;
+
+    /// <summary>Methods × (without, with ConR) × seeds 1..<paramref name="seeds"/>, in that nesting order.</summary>
+    public IReadOnlyList<ComparisonCell> Plan(AgeTrainConfig common, IReadOnlyList<ComparisonMethod> methods, bool withAndWithoutConR, int seeds)
+    {
+        if (seeds < 1) throw new ConfigurationException("--seeds must be at least 1");
+        var cells = new List<ComparisonCell>();
+        foreach (var method in methods)
+        {
+            foreach (var conr in withAndWithoutConR ? new[] { false, true } : [false])
+            {
+                for (int seed = 1; seed <= seeds; seed++)
+                {
+                    var config = method.Apply(common, conr, seed);
+                    try
+                    {
+                        config.Validate();
+                    }
+                    catch (ConfigurationException ex)
+                    {
+                        throw new ConfigurationException($"method {method.Name}{(conr ? "+conr" : "")}: {ex.Message}");
+                    }
+                    cells.Add(new ComparisonCell(method, conr, seed, Path.Combine(OutDir, method.Folder(conr, seed)), config));
+                }
+            }
+        }
+        return cells;
+    }
+
+    /// <summary>
+    /// Runs every cell that has no test report yet: a folder with reports is reused, one with a config but no reports
+    /// (an interrupted run) is resumed from its last checkpoint, an empty one is trained. Returns null when cancelled.
+    /// </summary>
+    public IReadOnlyList<CellOutcome>? Run(IReadOnlyList<ComparisonCell> cells, CancellationToken cancellation = default)
+    {
+        var outcomes = new List<CellOutcome>();
+        for (int i = 0; i < cells.Count; i++)
+        {
+            var cell = cells[i];
+            var run = new RunDirectory(cell.Folder);
+            string name = Path.GetFileName(cell.Folder);
+            string prefix = $"[{i + 1}/{cells.Count}] {name}";
+            if (IsFinished(run))
+            {
+                CheckSameConfig(run, cell);
+                log.WriteLine($"{prefix}: finished earlier, reusing its reports");
+                outcomes.Add(new CellOutcome(cell, CellStatus.Reused, ReadTestTable(run), null));
+                continue;
+            }
+            bool resume = run.HasConfig;
+            if (resume) CheckSameConfig(run, cell);
+            log.WriteLine($"{prefix}: {(resume ? "resuming an interrupted run" : "training")}");
+            try
+            {
+                int code = AgeTrainingRun.Execute(cell.Config, cell.Folder, resume, deviceName, log, images, cancellation);
+                if (code != 0) return null;
+            }
+            catch (TrainingDivergedException ex)
+            {
+                log.WriteLine($"{prefix}: training stopped: {ex.Message}; left out of the table");
+                outcomes.Add(new CellOutcome(cell, CellStatus.Failed, null, ex.Message));
+                continue;
+            }
+            outcomes.Add(new CellOutcome(cell, resume ? CellStatus.Resumed : CellStatus.Trained, ReadTestTable(run), null));
+        }
+        return outcomes;
+    }
+
+    /// <summary>A run is finished when both evaluation reports exist (they are written after the last epoch).</summary>
+    public static bool IsFinished(RunDirectory run) =>
+        run.HasConfig && File.Exists(TestReportPath(run)) && File.Exists(Path.Combine(run.ReportsDir, "eval-val.json"));
+
+    public static string TestReportPath(RunDirectory run) => Path.Combine(run.ReportsDir, "eval-test.json");
+
+    /// <summary>The DIR table of a run's eval-test.json.</summary>
+    public static DirTable ReadTestTable(RunDirectory run)
+    {
+        var path = TestReportPath(run);
+        using var json = JsonDocument.Parse(File.ReadAllText(path));
+        if (!json.RootElement.TryGetProperty("table", out var table)) throw new ConfigurationException($"{path} has no DIR table");
+        return table.Deserialize<DirTable>(RunDirectory.Json) ?? throw new ConfigurationException($"{path} has an empty DIR table");
+    }
+
+    // A folder written with other flags is not silently mixed into the table.
+    private static void CheckSameConfig(RunDirectory run, ComparisonCell cell)
+    {
+        var saved = AgeTrainConfig.Read(run.ConfigPath);
+        // --precision auto was resolved when the run started; config.json holds the choice.
+        var precision = cell.Config.Precision == PrecisionChoice.Auto ? PrecisionChoice.Auto : saved.Precision;
+        if (saved with { Workers = cell.Config.Workers, Precision = precision } != cell.Config)
+            throw new ConfigurationException($"{run.Root} holds a run with other flags than this comparison's ({run.ConfigPath}); use another --out or remove that folder");
+    }
+}
