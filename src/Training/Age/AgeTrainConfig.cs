@@ -9,8 +9,19 @@ using ConR.Training.Methods;
 namespace ConR.Training.Age;
 
 /// <summary>Everything that determines an age run; saved as config.json so eval, resume and export rebuild it exactly.</summary>
-public sealed record AgeTrainConfig
+public sealed record AgeTrainConfig() : TrainingOptions(Defaults)
 {
+    /// <summary>The age defaults of the shared settings: the official age ConR (digest 1.5), batches of 64.</summary>
+    public static TrainingDefaults Defaults { get; } = new()
+    {
+        BatchSize = 64,
+        ConRVariant = nameof(global::ConR.Training.ConR.ConRVariant.OfficialAge),
+        Window = 1.0,
+        Beta = 4.0,
+        Temperature = 0.07,
+        PushingScale = 0.01,
+    };
+
     /// <summary>2: adds <see cref="ConRStep"/>. Format 1 runs (single forward pass, the only step then) are migrated on read.</summary>
     public const int CurrentFormat = 2;
 
@@ -38,24 +49,12 @@ public sealed record AgeTrainConfig
     public int ImageSize { get; init; } = 64;
 
     public string Loss { get; init; } = "l1";
-    public string Reweight { get; init; } = "none";
-    public bool Lds { get; init; }
-    public string LdsKernel { get; init; } = "gaussian";
-    public int LdsKernelSize { get; init; } = 5;
-    public double LdsSigma { get; init; } = 2;
-
-    public bool ConR { get; init; }
-    public double Window { get; init; } = 1.0;
-    public double Beta { get; init; } = 4.0;
-    public double Temperature { get; init; } = 0.07;
-    public double PushingScale { get; init; } = 0.01;
-    public string ConRVariant { get; init; } = nameof(global::ConR.Training.ConR.ConRVariant.OfficialAge);
 
     /// <summary>The ConR warm-up a run gets unless it names one: see <see cref="DefaultBetaWarmup"/>.</summary>
     public const double DefaultBetaWarmupEpochs = 2;
 
     /// <summary>
-    /// Epochs over which beta ramps linearly from 0 to <see cref="Beta"/> (per step); 0: full beta from the first step.
+    /// Epochs over which beta ramps linearly from 0 to <see cref="TrainingOptions.Beta"/> (per step); 0: full beta from the first step.
     /// </summary>
     public double BetaWarmupEpochs { get; init; }
 
@@ -64,23 +63,6 @@ public sealed record AgeTrainConfig
 
     /// <summary>How the views pass through the network: official | single-forward | two-view (<see cref="ConRStepKind"/>).</summary>
     public string ConRStep { get; init; } = "official";
-
-    public int Epochs { get; init; } = 10;
-    public int BatchSize { get; init; } = 64;
-    public double LearningRate { get; init; } = 1e-3;
-    public string Schedule { get; init; } = "cosine";
-    public double WeightDecay { get; init; }
-    public int Seed { get; init; } = 1;
-    public int Workers { get; init; } = 2;
-
-    /// <summary>
-    /// fp32, or bf16 compute with float32 master weights (faster only on CPUs with native bf16); auto is resolved to one
-    /// of them (<see cref="PrecisionChoice"/>) before config.json is written.
-    /// </summary>
-    public string Precision { get; init; } = "fp32";
-
-    /// <summary>A step loss above this multiple of the recent median counts as an explosion and stops the run.</summary>
-    public double ExplodeFactor { get; init; } = 50;
 
     // The methods below (docs/methods.md) all default to off, so a config.json written before they existed, which
     // lacks these properties, deserialises to exactly the run it described.
@@ -116,13 +98,7 @@ public sealed record AgeTrainConfig
 
     public ModelSpec ModelSpec() => new(Models.ModelSpec.AgeTask, Architecture, Width, ImageSize);
 
-    public ConROptions ConROptions() => new()
-    {
-        Window = Window,
-        Temperature = Temperature,
-        PushingScale = PushingScale,
-        Variant = Enum.Parse<ConRVariant>(ConRVariant, ignoreCase: true),
-    };
+    public override ConROptions ConROptions() => ConROptions(Enum.Parse<ConRVariant>(ConRVariant, ignoreCase: true));
 
     public ConRStepKind ConRStepKind() => ConRStepKinds.Parse(ConRStep);
 
@@ -134,7 +110,7 @@ public sealed record AgeTrainConfig
     /// </summary>
     public static double DefaultBetaWarmup(bool conr, int epochs) => conr ? Math.Min(DefaultBetaWarmupEpochs, epochs / 4.0) : 0;
 
-    /// <summary>beta at a point of training: the linear warm-up over <see cref="BetaWarmupEpochs"/>, then <see cref="Beta"/>.</summary>
+    /// <summary>beta at a point of training: the linear warm-up over <see cref="BetaWarmupEpochs"/>, then <see cref="TrainingOptions.Beta"/>.</summary>
     /// <param name="epochProgress">Epochs completed, fractional within an epoch (0 at the first step).</param>
     public double BetaAt(double epochProgress) => BetaWarmupEpochs <= 0 ? Beta : Beta * Math.Min(1, epochProgress / BetaWarmupEpochs);
 
@@ -151,10 +127,6 @@ public sealed record AgeTrainConfig
             ConRStep = saved.ConR ? ConRStepKinds.Names[(int)global::ConR.Training.Age.ConRStepKind.SingleForward] : saved.ConRStep,
         };
     }
-
-    public ReweightMode ReweightMode() => ImbalanceFlags.ParseReweight(Reweight);
-
-    public LdsOptions? LdsOptions() => ImbalanceFlags.Lds(Lds, LdsKernel, LdsKernelSize, LdsSigma);
 
     public FdsOptions FdsOptions() => new()
     {
@@ -182,16 +154,13 @@ public sealed record AgeTrainConfig
     public void Validate()
     {
         if (Format != CurrentFormat) throw new ConfigurationException($"run format {Format} is not supported (expected {CurrentFormat})");
-        var reweight = ReweightMode();
-        if (Lds && reweight == Shared.Imbalance.ReweightMode.None)
-            throw new ConfigurationException("--lds smooths the re-weighting: add --reweight sqrt_inv or --reweight inverse");
-        if (!Enum.TryParse<LdsKernelKind>(LdsKernel, true, out _)) throw new ConfigurationException($"--lds-kernel must be gaussian, triang or laplace (got '{LdsKernel}')");
-        if (Lds) LdsOptions()!.Validate();
         if (!Enum.TryParse<ConRVariant>(ConRVariant, true, out _)) throw new ConfigurationException($"--conr-variant must be OfficialAge, OfficialDepth or Clean (got '{ConRVariant}')");
         if (!ConRStepKinds.Names.Contains(ConRStep.ToLowerInvariant())) throw new ConfigurationException($"--conr-step must be {string.Join(", ", ConRStepKinds.Names)} (got '{ConRStep}')");
+        if (RankSim && BatchSize < 2) throw new ConfigurationException("--ranksim compares samples within a batch: --batch-size must be at least 2");
+        // auto is resolved before config.json is written (PrecisionChoice); a saved run names fp32 or bf16.
+        ValidateTrainingOptions(PrecisionChoice.Auto, Fp32, Bf16);
         try
         {
-            ConROptions().Validate();
             _ = RegressionLoss.Parse(Loss);
             _ = ResNetArchitecture.Parse(Architecture);
             _ = ResNetArchitecture.StageWidths(Width);
@@ -202,19 +171,11 @@ public sealed record AgeTrainConfig
         }
         ValidateInit();
         if (ImageSize is < 16 or > 512) throw new ConfigurationException("--img-size must be between 16 and 512");
-        if (Epochs < 1) throw new ConfigurationException("--epochs must be at least 1");
-        if (RankSim && BatchSize < 2) throw new ConfigurationException("--ranksim compares samples within a batch: --batch-size must be at least 2");
-        if (BatchSize < 2) throw new ConfigurationException("--batch-size must be at least 2 (ConR and BatchNorm need pairs)");
-        if (!(LearningRate > 0)) throw new ConfigurationException("--lr must be positive");
-        if (Schedule is not ("cosine" or "step" or "constant")) throw new ConfigurationException("--schedule must be cosine, step or constant");
-        if (!(Beta >= 0)) throw new ConfigurationException("--beta must be >= 0");
         if (!(BetaWarmupEpochs >= 0) || BetaWarmupEpochs > Epochs) throw new ConfigurationException($"--beta-warmup must be between 0 and --epochs {Epochs} (got {BetaWarmupEpochs})");
         if (CropPadding is < 0 || CropPadding >= ImageSize) throw new ConfigurationException($"--crop-padding must be between 0 and --img-size - 1 (got {CropPadding})");
-        if (Precision is not ("fp32" or "bf16" or PrecisionChoice.Auto)) throw new ConfigurationException("--precision must be auto, fp32 or bf16");
-        if (Workers < 1) throw new ConfigurationException("--workers must be at least 1");
         if (LimitTrain is < 2) throw new ConfigurationException("--limit-train must be at least 2");
         if (!(MaxLabel > 0) || double.IsInfinity(MaxLabel)) throw new ConfigurationException($"--max-label must be a positive number (got {MaxLabel})");
-        ValidateMethods(reweight);
+        ValidateMethods(ReweightMode());
     }
 
     private void ValidateInit()

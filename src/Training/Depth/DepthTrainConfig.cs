@@ -1,4 +1,3 @@
-using ConR.Shared.Imbalance;
 using ConR.Training.ConR;
 using ConR.Training.Depth.Data;
 using ConR.Training.Depth.Losses;
@@ -12,8 +11,19 @@ namespace ConR.Training.Depth;
 /// Everything that determines a depth run; saved as config.json (with <c>"task": "depth"</c>, which age runs lack)
 /// so eval, resume and export rebuild it exactly.
 /// </summary>
-public sealed record DepthTrainConfig
+public sealed record DepthTrainConfig() : TrainingOptions(Defaults)
 {
+    /// <summary>The depth defaults of the shared settings: the official NYUD2 ConR (w 0.2 m, tau 0.2, e 0.2, beta 0.2), batches of 32.</summary>
+    public static TrainingDefaults Defaults { get; } = new()
+    {
+        BatchSize = 32,
+        ConRVariant = nameof(DepthConRVariant.OfficialDepth),
+        Window = 0.2,
+        Beta = 0.2,
+        Temperature = 0.2,
+        PushingScale = 0.2,
+    };
+
     public const int CurrentFormat = 1;
     public const string TaskName = "depth";
 
@@ -58,33 +68,8 @@ public sealed record DepthTrainConfig
     /// <summary>Balanced MSE is computed on pixels with depth >= this (m), as the official NYUD2 code.</summary>
     public double BniMinDepth { get; init; } = 0.7;
 
-    public string Reweight { get; init; } = "none";
-    public bool Lds { get; init; }
-    public string LdsKernel { get; init; } = "gaussian";
-    public int LdsKernelSize { get; init; } = 5;
-    public double LdsSigma { get; init; } = 2;
-
-    public bool ConR { get; init; }
-
-    /// <summary>OfficialDepth (image-mean labels) | Dense (pooled depth maps).</summary>
-    public string ConRVariant { get; init; } = nameof(DepthConRVariant.OfficialDepth);
-    public double Window { get; init; } = 0.2;
-    public double Beta { get; init; } = 0.2;
-    public double Temperature { get; init; } = 0.2;
-    public double PushingScale { get; init; } = 0.2;
-
     /// <summary>Dense variant: maps are average-pooled to DensePool x DensePool cells before comparing.</summary>
     public int DensePool { get; init; } = 8;
-
-    public int Epochs { get; init; } = 10;
-    public int BatchSize { get; init; } = 32;
-    public double LearningRate { get; init; } = 1e-3;
-    public string Schedule { get; init; } = "cosine";
-    public double WeightDecay { get; init; }
-    public int Seed { get; init; } = 1;
-    public int Workers { get; init; } = 2;
-    public string Precision { get; init; } = "fp32";
-    public double ExplodeFactor { get; init; } = 50;
 
     /// <summary>Seed of the balanced val/test masks (fixed so every run scores the same pixels).</summary>
     public int MaskSeed { get; init; } = 666;
@@ -113,17 +98,8 @@ public sealed record DepthTrainConfig
         ? v
         : throw new ConfigurationException($"--conr-variant must be OfficialDepth or Dense (got '{ConRVariant}')");
 
-    public ConROptions ConROptions() => new()
-    {
-        Window = Window,
-        Temperature = Temperature,
-        PushingScale = PushingScale,
-        Variant = global::ConR.Training.ConR.ConRVariant.OfficialDepth,
-    };
-
-    public ReweightMode ReweightMode() => ImbalanceFlags.ParseReweight(Reweight);
-
-    public LdsOptions? LdsOptions() => ImbalanceFlags.Lds(Lds, LdsKernel, LdsKernelSize, LdsSigma);
+    /// <summary>Both depth variants compute the official NYUD2 form; they differ in the label distance (<see cref="Variant"/>).</summary>
+    public override ConROptions ConROptions() => ConROptions(global::ConR.Training.ConR.ConRVariant.OfficialDepth);
 
     /// <summary>Refuses settings that do not fit together, with a message a user can act on.</summary>
     public void Validate()
@@ -133,14 +109,9 @@ public sealed record DepthTrainConfig
         _ = DepthEncoding();
         _ = LossKind();
         _ = Variant();
-        var reweight = ReweightMode();
-        if (Lds && reweight == Shared.Imbalance.ReweightMode.None)
-            throw new ConfigurationException("--lds smooths the re-weighting: add --reweight sqrt_inv or --reweight inverse");
-        if (!Enum.TryParse<LdsKernelKind>(LdsKernel, true, out _)) throw new ConfigurationException($"--lds-kernel must be gaussian, triang or laplace (got '{LdsKernel}')");
+        ValidateTrainingOptions(Fp32, Bf16);
         try
         {
-            if (Lds) LdsOptions()!.Validate();
-            ConROptions().Validate();
             _ = ResNetArchitecture.Parse(Architecture);
             _ = ResNetArchitecture.StageWidths(Width);
             ModelSpec().Validate();
@@ -151,14 +122,6 @@ public sealed record DepthTrainConfig
         }
         if (DensePool is < 1 or > 64) throw new ConfigurationException("--dense-pool must be between 1 and 64");
         if (!(BniSigma > 0)) throw new ConfigurationException("--bni-sigma must be positive");
-        if (Epochs < 1) throw new ConfigurationException("--epochs must be at least 1");
-        if (BatchSize < 2) throw new ConfigurationException("--batch-size must be at least 2 (ConR and BatchNorm need pairs)");
-        if (!(LearningRate > 0)) throw new ConfigurationException("--lr must be positive");
-        if (Schedule is not ("cosine" or "step" or "constant")) throw new ConfigurationException("--schedule must be cosine, step or constant");
-        if (!(Beta >= 0)) throw new ConfigurationException("--beta must be >= 0");
-        if (!(ExplodeFactor > 1)) throw new ConfigurationException("--explode-factor must be greater than 1");
-        if (Precision is not ("fp32" or "bf16")) throw new ConfigurationException("--precision must be fp32 or bf16");
-        if (Workers < 1) throw new ConfigurationException("--workers must be at least 1");
         if (LimitTrain is < 2) throw new ConfigurationException("--limit-train must be at least 2");
         if (!(MaxRotationDegrees >= 0 && MaxRotationDegrees < 180)) throw new ConfigurationException("--max-rotation must be in [0, 180)");
         if (ScaleShorterSide < 0) throw new ConfigurationException("--scale-shorter-side must be >= 0");
