@@ -28,11 +28,11 @@ public static class AgeEvaluation
         using var model = new AgeRegressor(config.ModelSpec());
         model.load(run.VerifiedBestModelPath());
         model.to(device);
-        var predictions = AgeTrainer.Predict(model, data, indices, config.Workers, device);
+        var predictions = AgePredictions.Predict(model, data, indices, config.Workers, device);
         var labels = indices.Select(i => (double)data.Label(i)).ToArray();
         var table = DirMetrics.Compute(predictions, labels, data.TrainHistogram, new ShotThresholds());
         var ranges = RangeErrors.Compute(predictions, labels, 5, 0);
-        var state = RunDirectory.ReadJson<RunState>(Path.Combine(run.LastCheckpointDir()!, "state.json"));
+        var state = RunStateFile.ReadLast<AgeEpochRecord>(run);
         var report = new Report(split, state.BestEpoch, table, ranges);
 
         Directory.CreateDirectory(run.ReportsDir);

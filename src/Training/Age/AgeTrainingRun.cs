@@ -38,7 +38,7 @@ public static class AgeTrainingRun
         log.WriteLine($"train {data.Train.Length}, val {data.Val.Length}, test {data.Test.Length} images; " +
                       $"{(config.ConR ? $"ConR on (w {config.Window}, beta {config.Beta}, tau {config.Temperature}, e {config.PushingScale})" : "ConR off")}");
         foreach (var line in MethodLines(config)) log.WriteLine(line);
-        RunState state;
+        RunState<AgeEpochRecord> state;
         try
         {
             state = new AgeTrainer(config, run, device, log).Train(data, resume, cancellation);
@@ -56,7 +56,7 @@ public static class AgeTrainingRun
         AgeEvaluation.Run(run, config, data, "val", device, log);
         AgeEvaluation.Run(run, config, data, "test", device, log);
         log.WriteLine($"Done: {state.CompletedEpochs} epochs in {state.TotalTrainSeconds / 60:F1} min of training; " +
-                      $"best val MAE {state.BestValMae:F3} at epoch {state.BestEpoch}; {data.SkippedRows} rows skipped. Reports in {run.ReportsDir}");
+                      $"best val MAE {state.BestValue:F3} at epoch {state.BestEpoch}; {data.SkippedRows} rows skipped. Reports in {run.ReportsDir}");
         return 0;
     }
 

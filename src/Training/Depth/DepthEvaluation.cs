@@ -16,8 +16,8 @@ public static class DepthEvaluation
         if (scenes.Length == 0) throw new ConfigurationException($"the {split} CSV has no rows");
         if (!File.Exists(run.BestModelPath)) throw new ConfigurationException($"{run.Root} has no best checkpoint yet ({run.BestModelPath} is missing)");
         using var model = LoadBest(run, config, device);
-        var (table, allPixels, predictions) = DepthTrainer.Evaluate(model, data, split, device, config.Workers);
-        var state = RunDirectory.ReadJson<DepthRunState>(Path.Combine(run.LastCheckpointDir()!, "state.json"));
+        var (table, allPixels, predictions) = DepthPredictions.Evaluate(model, data, split, device, config.Workers);
+        var state = RunStateFile.ReadLast<DepthEpochRecord>(run);
         var report = new DepthEvalReport(split, state.BestEpoch, table.All.Pixels, table, allPixels);
         Directory.CreateDirectory(run.ReportsDir);
         RunDirectory.WriteJsonAtomic(Path.Combine(run.ReportsDir, $"eval-{split}.json"), report);

@@ -26,7 +26,7 @@ public static class DepthTrainingRun
         log.WriteLine($"train {data.Train.Length}, val {data.Val.Length}, test {data.Test.Length} scenes; loss {config.Loss}, reweight {config.Reweight}{(config.Lds ? "+LDS" : "")}; " +
                       $"{(config.ConR ? $"ConR {config.ConRVariant} on (w {config.Window}, beta {config.Beta}, tau {config.Temperature}, e {config.PushingScale}{(config.Variant() == DepthConRVariant.Dense ? $", grid {config.DensePool}" : "")})" : "ConR off")}");
         if (config.ConR) LogPairRates(config, data, log);
-        DepthRunState state;
+        RunState<DepthEpochRecord> state;
         try
         {
             state = new DepthTrainer(config, run, device, log).Train(data, resume, cancellation);
@@ -45,7 +45,7 @@ public static class DepthTrainingRun
         DepthEvaluation.Run(run, config, data, "val", device, log);
         if (data.Test.Length > 0) DepthEvaluation.Run(run, config, data, "test", device, log);
         log.WriteLine($"Done: {state.CompletedEpochs} epochs in {state.TotalTrainSeconds / 60:F1} min of training; " +
-                      $"best val RMSE {state.BestValRmse:F3} at epoch {state.BestEpoch}; {data.SkippedRows} rows skipped. Reports in {run.ReportsDir}");
+                      $"best val RMSE {state.BestValue:F3} at epoch {state.BestEpoch}; {data.SkippedRows} rows skipped. Reports in {run.ReportsDir}");
         return 0;
     }
 

@@ -9,7 +9,7 @@ namespace ConR.Training.Engine;
 /// </summary>
 internal static class TrainingCheckpoints
 {
-    private const string ModelFile = "model.bin", OptimizerFile = "optimizer.bin", StateFile = "state.json";
+    private const string ModelFile = "model.bin", OptimizerFile = "optimizer.bin";
 
     /// <summary>
     /// Opens the run folder for a new run (writes config.json; refuses a folder that holds a run) or for --resume (reads
@@ -38,31 +38,37 @@ internal static class TrainingCheckpoints
     /// The state of the last checkpoint, with <paramref name="model"/>, <paramref name="optimizer"/> and whatever
     /// <paramref name="loadExtra"/> reads restored from it; null when the run folder has no checkpoint yet.
     /// </summary>
-    /// <exception cref="ConfigurationException">The folder holds a run and <paramref name="resume"/> is false.</exception>
-    public static TState? Resume<TState>(RunDirectory run, bool resume, nn.Module model, OptimizerHelper optimizer, Action<string>? loadExtra = null)
-        where TState : class
+    /// <exception cref="ConfigurationException">
+    /// The folder holds a run and <paramref name="resume"/> is false, or its best epoch was chosen on another metric
+    /// than <paramref name="bestMetric"/> (a run of another task).
+    /// </exception>
+    public static RunState<TRecord>? Resume<TRecord>(
+        RunDirectory run, bool resume, nn.Module model, OptimizerHelper optimizer, string bestMetric, Action<string> loadExtra)
     {
         var last = run.LastCheckpointDir();
         if (last is null) return null;
         if (!resume) throw new ConfigurationException($"{run.Root} already holds a run: pass --resume to continue it or choose another --out");
         CheckpointManifest.Verify(last);
+        var state = RunStateFile.Read<TRecord>(last);
+        if (state.BestMetric != bestMetric)
+            throw new ConfigurationException($"{Path.Combine(last, RunStateFile.FileName)} chose its best epoch on {state.BestMetric}, this task on {bestMetric}: the folder holds a run of another task");
         model.load(Path.Combine(last, ModelFile));
         optimizer.load_state_dict(Path.Combine(last, OptimizerFile));
-        loadExtra?.Invoke(last);
-        return RunDirectory.ReadJson<TState>(Path.Combine(last, StateFile));
+        loadExtra(last);
+        return state;
     }
 
     /// <summary>Commits epoch <paramref name="completedEpochs"/>: the best model when it is the best so far, then the checkpoint.</summary>
-    public static void CommitEpoch<TState>(
-        RunDirectory run, int completedEpochs, bool best, nn.Module model, OptimizerHelper optimizer, TState state, Action<string>? saveExtra = null)
+    public static void CommitEpoch<TRecord>(
+        RunDirectory run, int completedEpochs, bool best, nn.Module model, OptimizerHelper optimizer, RunState<TRecord> state, Action<string> saveExtra)
     {
         if (best) run.CommitBest(dir => model.save(Path.Combine(dir, ModelFile)));
         run.CommitCheckpoint(completedEpochs, dir =>
         {
             model.save(Path.Combine(dir, ModelFile));
             optimizer.save_state_dict(Path.Combine(dir, OptimizerFile));
-            saveExtra?.Invoke(dir);
-            RunDirectory.WriteJsonAtomic(Path.Combine(dir, StateFile), state);
+            saveExtra(dir);
+            RunStateFile.Write(dir, state);
         });
     }
 }

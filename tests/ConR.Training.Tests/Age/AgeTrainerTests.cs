@@ -57,7 +57,7 @@ public sealed class AgeTrainerTests
         Assert.Contains("epoch 2", error.Message, StringComparison.Ordinal);
         Assert.Contains(good, error.Message, StringComparison.Ordinal);
         Assert.Equal(good, run.LastCheckpointDir());
-        Assert.Equal(1, RunDirectory.ReadJson<RunState>(Path.Combine(good, "state.json")).CompletedEpochs);
+        Assert.Equal(1, RunStateFile.Read<AgeEpochRecord>(good).CompletedEpochs);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class AgeTrainerTests
 
         var bestByVal = state.History.MinBy(h => h.ValMae)!;
         Assert.Equal(bestByVal.Epoch, state.BestEpoch);
-        Assert.Equal(bestByVal.ValMae, state.BestValMae);
+        Assert.Equal(bestByVal.ValMae, state.BestValue);
     }
 
     private static void AssertSameWeights(AgeTrainConfig config, string pathA, string pathB)

@@ -74,7 +74,7 @@ public sealed class DepthTrainerTests
         Assert.All(state.History, h => Assert.True(double.IsFinite(h.TrainRegressionLoss) && double.IsFinite(h.TrainConRLoss) && double.IsFinite(h.ValRmse)));
         var best = state.History.MinBy(h => h.ValRmse)!;
         Assert.Equal(best.Epoch, state.BestEpoch);
-        Assert.Equal(best.ValRmse, state.BestValRmse);
+        Assert.Equal(best.ValRmse, state.BestValue);
     }
 
     [Fact]
@@ -85,9 +85,9 @@ public sealed class DepthTrainerTests
         var config = set.Config(epochs: 2, loss: "bni") with { BatchSize = 2 };
         var state = new DepthTrainer(config, new RunDirectory(set.NewRunDir()), CPU, TextWriter.Null).Train(DepthData.Load(config, TextWriter.Null), resume: false);
         Assert.Equal(2, state.CompletedEpochs);
-        Assert.Equal(0.32, DepthTrainer.WatchedLoss(global::ConR.Training.Depth.Losses.DepthLossKind.Bni, -0.05, () => 0.3, 0.2, 0.1), 9);
-        Assert.Equal(-0.05, DepthTrainer.WatchedLoss(global::ConR.Training.Depth.Losses.DepthLossKind.Mse, -0.05, () => 0.3, 0.2, 0.1), 9);
-        Assert.True(double.IsNaN(DepthTrainer.WatchedLoss(global::ConR.Training.Depth.Losses.DepthLossKind.Bni, double.NaN, () => 0.3, 0.2, 0.1)));
+        Assert.Equal(0.32, DepthTrainingTask.WatchedLoss(global::ConR.Training.Depth.Losses.DepthLossKind.Bni, -0.05, () => 0.3, 0.2, 0.1), 9);
+        Assert.Equal(-0.05, DepthTrainingTask.WatchedLoss(global::ConR.Training.Depth.Losses.DepthLossKind.Mse, -0.05, () => 0.3, 0.2, 0.1), 9);
+        Assert.True(double.IsNaN(DepthTrainingTask.WatchedLoss(global::ConR.Training.Depth.Losses.DepthLossKind.Bni, double.NaN, () => 0.3, 0.2, 0.1)));
     }
 
     [Fact]

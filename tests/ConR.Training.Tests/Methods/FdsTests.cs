@@ -152,7 +152,7 @@ public sealed class FdsTests
         var before = model.named_buffers().Select(b => (b.name, b.buffer.clone())).ToList();
         using var fds = new Fds(model.FeatureSize, config.FdsOptions());
 
-        new AgeTrainer(config, new RunDirectory(data.NewRunDir()), CPU, TextWriter.Null).UpdateFdsStatistics(model, fds, ageData, 0);
+        AgeTrainingTask.UpdateFdsStatistics(model, fds, ageData, 0, config.Workers, CPU);
 
         foreach (var ((name, old), (_, now)) in before.Zip(model.named_buffers()))
         {

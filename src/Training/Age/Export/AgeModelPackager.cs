@@ -30,7 +30,7 @@ public static class AgeModelPackager
         var config = ReadAgeConfig(run);
         if (!File.Exists(run.BestModelPath)) throw new ConfigurationException($"{run.Root} has no best checkpoint ({run.BestModelPath} is missing): train it first");
         var lastDir = run.LastCheckpointDir() ?? throw new ConfigurationException($"{run.Root} has no completed epoch");
-        var state = RunDirectory.ReadJson<RunState>(Path.Combine(lastDir, "state.json"));
+        var state = RunStateFile.Read<AgeEpochRecord>(lastDir);
         int targetVersion = repository.NextVersion(name, version);
 
         using var model = new AgeRegressor(config.ModelSpec());
@@ -110,9 +110,9 @@ public static class AgeModelPackager
     private sealed record Scored(double[] Predictions, double[] Labels);
 
     private static Scored Score(AgeRegressor model, AgeData data, int[] indices, AgeTrainConfig config, Device device) =>
-        new(AgeTrainer.Predict(model, data, indices, config.Workers, device), indices.Select(i => (double)data.Label(i)).ToArray());
+        new(AgePredictions.Predict(model, data, indices, config.Workers, device), indices.Select(i => (double)data.Label(i)).ToArray());
 
-    private static TrainingCard TrainingCardFor(AgeTrainConfig config, RunState state) => new(
+    private static TrainingCard TrainingCardFor(AgeTrainConfig config, RunState<AgeEpochRecord> state) => new(
         config.Architecture, config.Width, config.ImageSize, config.Loss,
         new ConRCard(config.ConR, config.Window, config.Beta, config.Temperature, config.PushingScale),
         config.Reweight, config.Lds, config.Epochs, state.BestEpoch, config.Seed, config.Precision, state.TotalTrainSeconds,

@@ -38,7 +38,7 @@ public static class DepthModelPackager
         var config = DepthTrainingRun.ReadConfig(run);
         if (!File.Exists(run.BestModelPath)) throw new ConfigurationException($"{run.Root} has no best checkpoint ({run.BestModelPath} is missing): train it first");
         var lastDir = run.LastCheckpointDir() ?? throw new ConfigurationException($"{run.Root} has no completed epoch");
-        var state = RunDirectory.ReadJson<DepthRunState>(Path.Combine(lastDir, "state.json"));
+        var state = RunStateFile.Read<DepthEpochRecord>(lastDir);
         if (config.TestCsv is null) throw new ConfigurationException("calibration coverage is measured on test: the run has no --test-csv");
         int targetVersion = repository.NextVersion(name, version);
 
@@ -48,8 +48,8 @@ public static class DepthModelPackager
             log.WriteLine("Weights: rounded to float16 as model.onnx stores them; the metrics and calibration are measured with the rounded model.");
         var data = DepthData.Load(config, log);
         if (data.Val.Length == 0 || data.Test.Length == 0) throw new ConfigurationException("calibration needs both val and test scenes");
-        var (valTable, valAll, valPredictions) = DepthTrainer.Evaluate(model, data, "val", device, config.Workers);
-        var (testTable, testAll, testPredictions) = DepthTrainer.Evaluate(model, data, "test", device, config.Workers);
+        var (valTable, valAll, valPredictions) = DepthPredictions.Evaluate(model, data, "val", device, config.Workers);
+        var (testTable, testAll, testPredictions) = DepthPredictions.Evaluate(model, data, "test", device, config.Workers);
         var (valPred, valTruth) = ValidPixels(valPredictions, data.EvalTruth("val").Truth);
         var (testPred, testTruth) = ValidPixels(testPredictions, data.EvalTruth("test").Truth);
 
