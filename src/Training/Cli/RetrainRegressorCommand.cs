@@ -20,9 +20,10 @@ internal static class RetrainRegressorCommand
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint" };
         Option[] overrides =
         [
-            options.Reweight, options.Lds, options.LdsKernel, options.LdsKs, options.LdsSigma, options.Bmse, options.BmseImp, options.BmseSigma,
-            options.BmseLearnSigma, options.BmseSigmaLr, options.GaiComponents, options.Loss, options.Epochs, options.BatchSize, options.Lr,
-            options.Schedule, options.Seed, options.Workers, options.Precision,
+            options.Training.Reweight, options.Training.Lds, options.Training.LdsKernel, options.Training.LdsKs, options.Training.LdsSigma,
+            options.Bmse, options.BmseImp, options.BmseSigma, options.BmseLearnSigma, options.BmseSigmaLr, options.GaiComponents, options.Loss,
+            options.Training.Epochs, options.Training.BatchSize, options.Training.Lr, options.Training.Schedule, options.Training.Seed,
+            options.Training.Workers, options.Training.Precision,
         ];
         var command = new Command("retrain-regressor", "RRT: retrain only the final linear layer of a trained age run, with re-weighting (or Balanced MSE)")
         {
@@ -31,7 +32,7 @@ internal static class RetrainRegressorCommand
         foreach (var option in overrides) command.Add(option);
         command.SetAction(parse => CommandRunner.Run(() =>
         {
-            CommonOptions.RequireGate(parse, options.Lds, options.LdsKernel, options.LdsKs, options.LdsSigma);
+            options.Training.RequireLdsSwitch(parse);
             CommonOptions.RequireGate(parse, options.Bmse, options.BmseImp, options.BmseSigma, options.BmseLearnSigma, options.BmseSigmaLr, options.GaiComponents);
             CommonOptions.RequireGate(parse, options.BmseLearnSigma, options.BmseSigmaLr);
             var baseRun = new RunDirectory(parse.GetValue(from)!);
@@ -47,11 +48,11 @@ internal static class RetrainRegressorCommand
                 ConR = false,
                 Fds = false,
                 RankSim = false,
-                Reweight = parse.GetValue(options.Reweight)!,
-                Lds = parse.GetValue(options.Lds),
-                LdsKernel = parse.GetValue(options.LdsKernel)!,
-                LdsKernelSize = parse.GetValue(options.LdsKs),
-                LdsSigma = parse.GetValue(options.LdsSigma),
+                Reweight = parse.GetValue(options.Training.Reweight)!,
+                Lds = parse.GetValue(options.Training.Lds),
+                LdsKernel = parse.GetValue(options.Training.LdsKernel)!,
+                LdsKernelSize = parse.GetValue(options.Training.LdsKs),
+                LdsSigma = parse.GetValue(options.Training.LdsSigma),
                 Bmse = bmse,
                 BmseImp = parse.GetValue(options.BmseImp)!,
                 BmseSigma = parse.GetValue(options.BmseSigma),
@@ -59,13 +60,13 @@ internal static class RetrainRegressorCommand
                 BmseSigmaLr = parse.GetValue(options.BmseSigmaLr),
                 GaiComponents = parse.GetValue(options.GaiComponents),
                 Loss = Pick(options.Loss, bmse ? "mse" : baseConfig.Loss),
-                Epochs = Pick(options.Epochs, baseConfig.Epochs),
-                BatchSize = Pick(options.BatchSize, baseConfig.BatchSize),
-                LearningRate = Pick(options.Lr, baseConfig.LearningRate),
-                Schedule = Pick(options.Schedule, baseConfig.Schedule),
-                Seed = Pick(options.Seed, baseConfig.Seed),
-                Workers = Pick(options.Workers, baseConfig.Workers),
-                Precision = Pick(options.Precision, baseConfig.Precision),
+                Epochs = Pick(options.Training.Epochs, baseConfig.Epochs),
+                BatchSize = Pick(options.Training.BatchSize, baseConfig.BatchSize),
+                LearningRate = Pick(options.Training.Lr, baseConfig.LearningRate),
+                Schedule = Pick(options.Training.Schedule, baseConfig.Schedule),
+                Seed = Pick(options.Training.Seed, baseConfig.Seed),
+                Workers = Pick(options.Training.Workers, baseConfig.Workers),
+                Precision = Pick(options.Training.Precision, baseConfig.Precision),
             };
             return AgeTrainingRun.Execute(config, parse.GetValue(output)!, parse.GetValue(resume), parse.GetValue(device)!, Console.Out);
         }));

@@ -12,6 +12,13 @@ public sealed record TrainingDefaults
     public string Schedule { get; init; } = "cosine";
     public int Seed { get; init; } = 1;
     public int Workers { get; init; } = 2;
+    public string Precision { get; init; } = TrainingOptions.Fp32;
+    public double ExplodeFactor { get; init; } = 50;
+
+    public string Reweight { get; init; } = "none";
+    public string LdsKernel { get; init; } = "gaussian";
+    public int LdsKernelSize { get; init; } = 5;
+    public double LdsSigma { get; init; } = 2;
 
     /// <summary>ConR's published form for this task (the names differ per task: see the task's variant enum).</summary>
     public required string ConRVariant { get; init; }

@@ -21,6 +21,12 @@ public abstract record TrainingOptions
         Schedule = defaults.Schedule;
         Seed = defaults.Seed;
         Workers = defaults.Workers;
+        Precision = defaults.Precision;
+        ExplodeFactor = defaults.ExplodeFactor;
+        Reweight = defaults.Reweight;
+        LdsKernel = defaults.LdsKernel;
+        LdsKernelSize = defaults.LdsKernelSize;
+        LdsSigma = defaults.LdsSigma;
         ConRVariant = defaults.ConRVariant;
         Window = defaults.Window;
         Beta = defaults.Beta;
@@ -28,11 +34,11 @@ public abstract record TrainingOptions
         PushingScale = defaults.PushingScale;
     }
 
-    public string Reweight { get; init; } = "none";
+    public string Reweight { get; init; }
     public bool Lds { get; init; }
-    public string LdsKernel { get; init; } = "gaussian";
-    public int LdsKernelSize { get; init; } = 5;
-    public double LdsSigma { get; init; } = 2;
+    public string LdsKernel { get; init; }
+    public int LdsKernelSize { get; init; }
+    public double LdsSigma { get; init; }
 
     public bool ConR { get; init; }
 
@@ -56,10 +62,10 @@ public abstract record TrainingOptions
     public int Workers { get; init; }
 
     /// <summary>fp32, or bf16 compute with float32 master weights (<see cref="Bf16Shadow{TModule}"/>).</summary>
-    public string Precision { get; init; } = Fp32;
+    public string Precision { get; init; }
 
     /// <summary>A step loss above this multiple of the recent median counts as an explosion and stops the run.</summary>
-    public double ExplodeFactor { get; init; } = 50;
+    public double ExplodeFactor { get; init; }
 
     /// <summary>Window, temperature and pushing scale as the loss takes them, in the task's form of ConR.</summary>
     public abstract ConROptions ConROptions();
