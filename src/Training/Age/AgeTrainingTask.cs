@@ -40,6 +40,8 @@ internal sealed class AgeTrainingTask : ITrainingTask<AgeValScore, AgeEpochRecor
 
     public AgeTrainingTask(AgeTrainConfig config, AgeData data, Device device, TextWriter log)
     {
+        if (data.Train.Length < config.BatchSize) throw new ConfigurationException($"the train split has {data.Train.Length} images, fewer than --batch-size {config.BatchSize}");
+        if (data.Val.Length == 0) throw new ConfigurationException("the CSV has no val rows: the best epoch is chosen on val");
         this.config = config;
         this.data = data;
         this.device = device;

@@ -28,6 +28,8 @@ internal sealed class DepthTrainingTask : ITrainingTask<DepthDirTable, DepthEpoc
 
     public DepthTrainingTask(DepthTrainConfig config, DepthData data, Device device)
     {
+        if (data.Train.Length < config.BatchSize) throw new ConfigurationException($"the train split has {data.Train.Length} scenes, fewer than --batch-size {config.BatchSize}");
+        if (data.Val.Length == 0) throw new ConfigurationException("the val CSV has no rows: the best epoch is chosen on val");
         this.config = config;
         this.data = data;
         this.device = device;

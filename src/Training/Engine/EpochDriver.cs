@@ -10,10 +10,14 @@ namespace ConR.Training.Engine;
 /// best-on-val, an atomic checkpoint and the epoch line. A resumed run reproduces an uninterrupted one bit for bit, as
 /// long as the task's steps depend only on the seed, the epoch and the step.
 /// </summary>
+/// <remarks>A task's trainer derives from it to bind the task to its data (see AgeTrainer, DepthTrainer).</remarks>
 /// <typeparam name="TScore">The task's val scores of one epoch.</typeparam>
 /// <typeparam name="TRecord">The task's entry in state.json's history.</typeparam>
-public sealed class EpochDriver<TScore, TRecord>(TrainingOptions options, RunDirectory run, TextWriter log)
+public class EpochDriver<TScore, TRecord>(TrainingOptions options, RunDirectory run, TextWriter log)
 {
+    /// <summary>Where the resume, epoch and progress lines go.</summary>
+    protected TextWriter Log { get; } = log;
+
     /// <summary>Raised after each epoch's checkpoint is committed.</summary>
     public event Action<RunState<TRecord>>? EpochCompleted;
 
@@ -32,10 +36,10 @@ public sealed class EpochDriver<TScore, TRecord>(TrainingOptions options, RunDir
         var resumed = TrainingCheckpoints.Resume<TRecord>(run, resume, task.Model, task.Optimizer, task.BestEpoch.Name, task.LoadExtra);
         var state = resumed ?? new RunState<TRecord> { BestMetric = task.BestEpoch.Name };
         if (resumed is not null)
-            log.WriteLine($"Resuming after epoch {state.CompletedEpochs} (best {task.BestEpoch.Label} {state.BestValue:F3} at epoch {state.BestEpoch}).");
+            Log.WriteLine($"Resuming after epoch {state.CompletedEpochs} (best {task.BestEpoch.Label} {state.BestValue:F3} at epoch {state.BestEpoch}).");
         task.Start(resumed is not null);
 
-        var progress = new ProgressLine(log);
+        var progress = new ProgressLine(Log);
         for (int epoch = state.CompletedEpochs; epoch < options.Epochs; epoch++)
         {
             double lr = LearningRateSchedule.At(options.Schedule, options.LearningRate, epoch, options.Epochs);
@@ -57,7 +61,7 @@ public sealed class EpochDriver<TScore, TRecord>(TrainingOptions options, RunDir
             };
             TrainingCheckpoints.CommitEpoch(run, epoch + 1, best, task.Model, task.Optimizer, state, task.SaveExtra);
             progress.Done();
-            log.WriteLine($"epoch {epoch + 1}/{options.Epochs}  L_R {Loss(task, trained.Regression)}  L_ConR {Loss(task, trained.ConR)}{task.Describe(score)}{(best ? " (best)" : "")}  " +
+            Log.WriteLine($"epoch {epoch + 1}/{options.Epochs}  L_R {Loss(task, trained.Regression)}  L_ConR {Loss(task, trained.ConR)}{task.Describe(score)}{(best ? " (best)" : "")}  " +
                           $"{totals.ImagesPerSecond:F0} img/s  data wait {trained.WaitFraction:P0}  {seconds:F0} s");
             EpochCompleted?.Invoke(state);
             cancellation.ThrowIfCancellationRequested();

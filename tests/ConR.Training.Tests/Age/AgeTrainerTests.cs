@@ -61,6 +61,19 @@ public sealed class AgeTrainerTests
     }
 
     [Fact]
+    public void Train_TrainSplitSmallerThanABatch_IsRefusedBeforeAnyCheckpoint()
+    {
+        using var data = new TinyAgeDataSet();
+        var config = data.Config(epochs: 1) with { BatchSize = 64 };
+        var run = new RunDirectory(data.NewRunDir());
+
+        var error = Assert.Throws<ConfigurationException>(() => new AgeTrainer(config, run, CPU, TextWriter.Null).Train(AgeData.Load(config, TextWriter.Null), resume: false));
+
+        Assert.Equal("the train split has 48 images, fewer than --batch-size 64", error.Message);
+        Assert.Null(run.LastCheckpointDir());
+    }
+
+    [Fact]
     public void Train_FolderAlreadyHoldsRunWithoutResume_IsRefused()
     {
         using var data = new TinyAgeDataSet();

@@ -91,6 +91,20 @@ public sealed class DepthTrainerTests
     }
 
     [Fact]
+    public void Train_TrainSplitSmallerThanABatch_IsRefusedBeforeAnyCheckpoint()
+    {
+        using var set = new TinyDepthDataSet();
+        var config = set.Config(epochs: 1) with { BatchSize = 500 };
+        var data = DepthData.Load(config, TextWriter.Null);
+        var run = new RunDirectory(set.NewRunDir());
+
+        var error = Assert.Throws<ConfigurationException>(() => new DepthTrainer(config, run, CPU, TextWriter.Null).Train(data, resume: false));
+
+        Assert.Equal($"the train split has {data.Train.Length} scenes, fewer than --batch-size 500", error.Message);
+        Assert.Null(run.LastCheckpointDir());
+    }
+
+    [Fact]
     public void Data_ShotsAndWeights_ComeFromTheTrainingPixels()
     {
         using var set = new TinyDepthDataSet();
