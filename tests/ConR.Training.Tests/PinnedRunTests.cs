@@ -8,7 +8,7 @@ namespace ConR.Training.Tests;
 /// <summary>
 /// Pins the numbers of tiny seeded runs, driven through the command line, so a change that was meant to leave
 /// training alone (a refactor) fails here when it does not: the same seeds must give the same losses and metrics.
-/// Run folders written by that code (Fixtures/old-runs) must still evaluate, and resume to the same numbers.
+/// Run folders written by that code (Fixtures/old-runs) must still evaluate, export, and resume to the same numbers.
 /// </summary>
 /// <remarks>
 /// The expected values were recorded at commit 31cb1df, before issue 17 moved the trainers onto one epoch driver.
@@ -76,7 +76,7 @@ public sealed class PinnedRunTests
     }
 
     [Fact]
-    public void AgeRunFolderFromBeforeTheRefactor_EvaluatesAndResumesToTheRecordedNumbers()
+    public void AgeRunFolderFromBeforeTheRefactor_EvaluatesExportsAndResumesToTheRecordedNumbers()
     {
         // Fixtures/old-runs/age: the age ConR run above, stopped after epoch 1 of 2 by conr-train at 31cb1df.
         using var data = new TinyAgeDataSet();
@@ -84,6 +84,8 @@ public sealed class PinnedRunTests
 
         Train($"eval --run {runDir} --split val --device cpu");
         Assert.Equal(1, BestEpoch(runDir, "val"));
+        Train($"export --run {runDir} --repo {Path.Combine(data.Root, "repo")} --name age --device cpu");
+        Assert.Equal(1, CardBestEpoch(Path.Combine(data.Root, "repo", "age", "1")));
         Train($"train age --data {data.Root} --csv tiny.csv --out {runDir} {AgeConRFlags} --resume");
 
         var pins = new Pins();
@@ -93,7 +95,7 @@ public sealed class PinnedRunTests
     }
 
     [Fact]
-    public void DepthRunFolderFromBeforeTheRefactor_EvaluatesAndResumesToTheRecordedNumbers()
+    public void DepthRunFolderFromBeforeTheRefactor_EvaluatesExportsAndResumesToTheRecordedNumbers()
     {
         // Fixtures/old-runs/depth: the depth ConR run above, stopped after epoch 1 of 2 by conr-train at 31cb1df.
         using var set = new TinyDepthDataSet();
@@ -101,6 +103,8 @@ public sealed class PinnedRunTests
 
         Train($"eval --run {runDir} --split val --device cpu");
         Assert.Equal(1, BestEpoch(runDir, "val"));
+        Train($"export --run {runDir} --repo {Path.Combine(set.Root, "repo")} --name depth --device cpu");
+        Assert.Equal(1, CardBestEpoch(Path.Combine(set.Root, "repo", "depth", "1")));
         Train($"train depth --data {set.Root} {DepthCsvs} --out {runDir} {DepthConRFlags} --resume");
 
         var pins = new Pins();
@@ -175,6 +179,13 @@ public sealed class PinnedRunTests
     {
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "reports", $"eval-{split}.json")));
         return report.RootElement.GetProperty("bestEpoch").GetInt32();
+    }
+
+    // The best epoch an exported package's model card names (it reads the run's state.json).
+    private static int CardBestEpoch(string packageDir)
+    {
+        using var card = JsonDocument.Parse(File.ReadAllText(Path.Combine(packageDir, "model.json")));
+        return card.RootElement.GetProperty("training").GetProperty("bestEpoch").GetInt32();
     }
 
     // Cells of reports/eval-{split}.json's table, named "row.metric".
