@@ -62,7 +62,7 @@ public sealed class CompareLaneTests
     // End to end through the real executable: `compare --lanes 2` starts two copies of itself as workers; every cell is
     // trained exactly once, by one of them, and the parent writes the table from their reports.
     [Fact]
-    public void Cli_TwoLanes_TrainEveryCellOnce_AndTheParentWritesTheTable()
+    public async Task Cli_TwoLanes_TrainEveryCellOnce_AndTheParentWritesTheTable()
     {
         using var data = new TinyAgeDataSet();
         var outDir = Path.Combine(data.Root, "lanes");
@@ -80,10 +80,12 @@ public sealed class CompareLaneTests
         }
         info.Environment["OMP_NUM_THREADS"] = "1";
         using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(5)), "compare --lanes 2 did not end in 5 minutes");
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{stdout}\n{stderr.Result}");
+        var stderrTask = process.StandardError.ReadToEndAsync();
+        var stdout = await process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        var stderr = await stderrTask;
+        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{stdout}\n{stderr}");
 
         string[] cells = ["vanilla-s1", "vanilla-s2", "vanilla+conr-s1", "vanilla+conr-s2"];
         var laneLogs = Enumerable.Range(1, 2).Select(i => File.ReadAllText(Path.Combine(outDir, Comparison.LaneLogFolder, $"lane-{i}.log"))).ToList();
