@@ -45,6 +45,12 @@ public sealed record DepthTrainConfig
     /// <summary>Output map size as a fraction of the input (NYUD2: 0.5).</summary>
     public double OutputFraction { get; init; } = 0.5;
 
+    /// <summary>
+    /// <see cref="DepthDecoders.Stride4"/> | <see cref="DepthDecoders.Full"/>. A config.json from before this field
+    /// reads as stride4, the decoder those runs were trained with.
+    /// </summary>
+    public string Decoder { get; init; } = DepthDecoders.Stride4;
+
     /// <summary>Paired augmentation on the training split (flip, rotation, PCA lighting, colour jitter).</summary>
     public bool Augment { get; init; } = true;
     public double MaxRotationDegrees { get; init; } = 5;
@@ -91,7 +97,7 @@ public sealed record DepthTrainConfig
 
     public int EffectiveScaleShorterSide => ScaleShorterSide > 0 ? ScaleShorterSide : Math.Min(ImageWidth, ImageHeight);
 
-    public DepthModelSpec ModelSpec() => new(Architecture, Width, ImageWidth, ImageHeight, OutputFraction);
+    public DepthModelSpec ModelSpec() => new(Architecture, Width, ImageWidth, ImageHeight, OutputFraction, Decoder);
 
     public DepthEncoding DepthEncoding() => Encoding.ToLowerInvariant() switch
     {
