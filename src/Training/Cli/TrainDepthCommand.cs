@@ -32,7 +32,13 @@ internal static class TrainDepthCommand
         var ldsSigma = new Option<double>("--lds-sigma") { DefaultValueFactory = _ => 2.0 };
         var loss = new Option<string>("--loss") { Description = "mse | l1 | bni (Balanced MSE, bin prior, pixels >= 0.7 m)", DefaultValueFactory = _ => "mse" };
         var bniSigma = new Option<double>("--bni-sigma") { Description = "Fixed noise sigma of Balanced MSE (m)", DefaultValueFactory = _ => 1.0 };
-        var arch = new Option<string>("--arch") { Description = "resnet18 | resnet34 | resnet50 encoder", DefaultValueFactory = _ => "resnet18" };
+        var arch = new Option<string>("--arch") { Description = "resnet18 | resnet18-imagenet (a third block in the last stage, for --init imagenet-resnet18) | resnet34 | resnet50 encoder", DefaultValueFactory = _ => "resnet18" };
+        var init = new Option<string>("--init")
+        {
+            Description = "none (from scratch) | imagenet-resnet18: the encoder starts from the ImageNet ResNet-18 of the NuGet package " +
+                          "Microsoft.ML.DnnImageFeaturizer.ResNet18 (needs --arch resnet18-imagenet --width 1 and an --img-size whose shorter side is 64 or more); the decoder starts fresh",
+            DefaultValueFactory = _ => DepthTrainConfig.NoInit,
+        };
         var width = new Option<double>("--width") { Description = "Channel width multiplier", DefaultValueFactory = _ => 0.25 };
         var imgSize = new Option<string>("--img-size") { Description = "Input WIDTHxHEIGHT (e.g. 64x48; NYUD2 304x228)", DefaultValueFactory = _ => "64x48" };
         var outputFraction = new Option<double>("--output-fraction") { Description = "Output map size as a fraction of the input", DefaultValueFactory = _ => 0.5 };
@@ -59,7 +65,7 @@ internal static class TrainDepthCommand
         var command = new Command("depth", "Train a monocular depth model on an NYUD2-DIR style data set (SynthDepth-DIR or NYUD2-DIR)")
         {
             data, trainCsv, valCsv, testCsv, encoding, skipBad, limitTrain, conr, variant, window, beta, tau, pushing, densePool,
-            reweight, lds, ldsKernel, ldsKs, ldsSigma, loss, bniSigma, arch, width, imgSize, outputFraction, decoder, scale, noAugment,
+            reweight, lds, ldsKernel, ldsKs, ldsSigma, loss, bniSigma, arch, init, width, imgSize, outputFraction, decoder, scale, noAugment,
             epochs, batchSize, lr, schedule, seed, workers, precision, explode, device, output, resume,
         };
         command.SetAction(parse => CommandRunner.RunInterruptible(cancellation =>
@@ -101,6 +107,7 @@ internal static class TrainDepthCommand
                 Loss = parse.GetValue(loss)!,
                 BniSigma = parse.GetValue(bniSigma),
                 Architecture = parse.GetValue(arch)!,
+                Init = parse.GetValue(init)!,
                 Width = parse.GetValue(width),
                 ImageWidth = size.W,
                 ImageHeight = size.H,

@@ -4,6 +4,7 @@ using ConR.Training.Depth.Losses;
 using ConR.Training.Depth.Models;
 using ConR.Training.Losses;
 using ConR.Training.Models;
+using ConR.Training.Models.Pretrained;
 using ConR.Training.Training;
 
 namespace ConR.Training.Depth.Training;
@@ -34,6 +35,15 @@ public sealed record DepthTrainConfig
 
     public string Architecture { get; init; } = "resnet18";
     public double Width { get; init; } = 0.25;
+
+    /// <summary>
+    /// Where the encoder's weights start: <see cref="NoInit"/> (He-normal, from scratch) or
+    /// <see cref="ImageNetResNet18.InitName"/> (<see cref="DepthImageNetInit"/>). A config.json from before this field
+    /// reads as none, which is what those runs did.
+    /// </summary>
+    public string Init { get; init; } = NoInit;
+
+    public const string NoInit = AgeTrainConfig.NoInit;
 
     /// <summary>Network input (and evaluation) width and height in pixels.</summary>
     public int ImageWidth { get; init; } = 64;
@@ -155,6 +165,7 @@ public sealed record DepthTrainConfig
         {
             throw new ConfigurationException(ex.Message);
         }
+        ValidateInit();
         if (DensePool is < 1 or > 64) throw new ConfigurationException("--dense-pool must be between 1 and 64");
         if (!(BniSigma > 0)) throw new ConfigurationException("--bni-sigma must be positive");
         if (Epochs < 1) throw new ConfigurationException("--epochs must be at least 1");
@@ -170,5 +181,13 @@ public sealed record DepthTrainConfig
         if (ScaleShorterSide < 0) throw new ConfigurationException("--scale-shorter-side must be >= 0");
         if (ScaleShorterSide > 0 && ScaleShorterSide < Math.Min(ImageWidth, ImageHeight))
             throw new ConfigurationException("--scale-shorter-side must be at least the crop's shorter side");
+    }
+
+    private void ValidateInit()
+    {
+        if (Init == NoInit) return;
+        if (Init != ImageNetResNet18.InitName)
+            throw new ConfigurationException($"--init must be {NoInit} or {ImageNetResNet18.InitName} (got '{Init}')");
+        DepthImageNetInit.CheckSpec(ModelSpec());
     }
 }
