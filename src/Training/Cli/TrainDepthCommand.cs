@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ConR.Training.Depth.Models;
 using ConR.Training.Depth.Synth;
 using ConR.Training.Depth.Training;
 using ConR.Training.Training;
@@ -31,10 +32,22 @@ internal static class TrainDepthCommand
         var ldsSigma = new Option<double>("--lds-sigma") { DefaultValueFactory = _ => 2.0 };
         var loss = new Option<string>("--loss") { Description = "mse | l1 | bni (Balanced MSE, bin prior, pixels >= 0.7 m)", DefaultValueFactory = _ => "mse" };
         var bniSigma = new Option<double>("--bni-sigma") { Description = "Fixed noise sigma of Balanced MSE (m)", DefaultValueFactory = _ => 1.0 };
-        var arch = new Option<string>("--arch") { Description = "resnet18 | resnet34 | resnet50 encoder", DefaultValueFactory = _ => "resnet18" };
+        var arch = new Option<string>("--arch") { Description = "resnet18 | resnet18-imagenet (a third block in the last stage, for --init imagenet-resnet18) | resnet34 | resnet50 encoder", DefaultValueFactory = _ => "resnet18" };
+        var init = new Option<string>("--init")
+        {
+            Description = "none (from scratch) | imagenet-resnet18: the encoder starts from the ImageNet ResNet-18 of the NuGet package " +
+                          "Microsoft.ML.DnnImageFeaturizer.ResNet18 (needs --arch resnet18-imagenet --width 1 and an --img-size whose shorter side is 64 or more); the decoder starts fresh",
+            DefaultValueFactory = _ => DepthTrainConfig.NoInit,
+        };
         var width = new Option<double>("--width") { Description = "Channel width multiplier", DefaultValueFactory = _ => 0.25 };
         var imgSize = new Option<string>("--img-size") { Description = "Input WIDTHxHEIGHT (e.g. 64x48; NYUD2 304x228)", DefaultValueFactory = _ => "64x48" };
         var outputFraction = new Option<double>("--output-fraction") { Description = "Output map size as a fraction of the input", DefaultValueFactory = _ => 0.5 };
+        var decoder = new Option<string>("--decoder")
+        {
+            Description = "stride4 (skips to stride 4, then upsampled to the output size; models/depth/1) | full (skips at every scale, " +
+                          "the stem's stride-2 feature and the image itself; needs --output-fraction 1)",
+            DefaultValueFactory = _ => DepthDecoders.Stride4,
+        };
         var scale = new Option<int>("--scale-shorter-side") { Description = "Scale the shorter side to S before the centre crop (0 = no crop; NYUD2 240)", DefaultValueFactory = _ => 0 };
         var noAugment = new Option<bool>("--no-augment") { Description = "Train without rotation and colour jitter (flips stay)" };
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 10 };
@@ -52,7 +65,7 @@ internal static class TrainDepthCommand
         var command = new Command("depth", "Train a monocular depth model on an NYUD2-DIR style data set (SynthDepth-DIR or NYUD2-DIR)")
         {
             data, trainCsv, valCsv, testCsv, encoding, skipBad, limitTrain, conr, variant, window, beta, tau, pushing, densePool,
-            reweight, lds, ldsKernel, ldsKs, ldsSigma, loss, bniSigma, arch, width, imgSize, outputFraction, scale, noAugment,
+            reweight, lds, ldsKernel, ldsKs, ldsSigma, loss, bniSigma, arch, init, width, imgSize, outputFraction, decoder, scale, noAugment,
             epochs, batchSize, lr, schedule, seed, workers, precision, explode, device, output, resume,
         };
         command.SetAction(parse => CommandRunner.RunInterruptible(cancellation =>
@@ -94,10 +107,12 @@ internal static class TrainDepthCommand
                 Loss = parse.GetValue(loss)!,
                 BniSigma = parse.GetValue(bniSigma),
                 Architecture = parse.GetValue(arch)!,
+                Init = parse.GetValue(init)!,
                 Width = parse.GetValue(width),
                 ImageWidth = size.W,
                 ImageHeight = size.H,
                 OutputFraction = parse.GetValue(outputFraction),
+                Decoder = parse.GetValue(decoder)!,
                 ScaleShorterSide = parse.GetValue(scale),
                 Augment = !parse.GetValue(noAugment),
                 Epochs = parse.GetValue(epochs),

@@ -4,6 +4,7 @@ using ConR.Training.Depth.Losses;
 using ConR.Training.Depth.Models;
 using ConR.Training.Losses;
 using ConR.Training.Models;
+using ConR.Training.Models.Pretrained;
 using ConR.Training.Training;
 
 namespace ConR.Training.Depth.Training;
@@ -35,6 +36,15 @@ public sealed record DepthTrainConfig
     public string Architecture { get; init; } = "resnet18";
     public double Width { get; init; } = 0.25;
 
+    /// <summary>
+    /// Where the encoder's weights start: <see cref="NoInit"/> (He-normal, from scratch) or
+    /// <see cref="ImageNetResNet18.InitName"/> (<see cref="DepthImageNetInit"/>). A config.json from before this field
+    /// reads as none, which is what those runs did.
+    /// </summary>
+    public string Init { get; init; } = NoInit;
+
+    public const string NoInit = AgeTrainConfig.NoInit;
+
     /// <summary>Network input (and evaluation) width and height in pixels.</summary>
     public int ImageWidth { get; init; } = 64;
     public int ImageHeight { get; init; } = 48;
@@ -44,6 +54,12 @@ public sealed record DepthTrainConfig
 
     /// <summary>Output map size as a fraction of the input (NYUD2: 0.5).</summary>
     public double OutputFraction { get; init; } = 0.5;
+
+    /// <summary>
+    /// <see cref="DepthDecoders.Stride4"/> | <see cref="DepthDecoders.Full"/>. A config.json from before this field
+    /// reads as stride4, the decoder those runs were trained with.
+    /// </summary>
+    public string Decoder { get; init; } = DepthDecoders.Stride4;
 
     /// <summary>Paired augmentation on the training split (flip, rotation, PCA lighting, colour jitter).</summary>
     public bool Augment { get; init; } = true;
@@ -91,7 +107,7 @@ public sealed record DepthTrainConfig
 
     public int EffectiveScaleShorterSide => ScaleShorterSide > 0 ? ScaleShorterSide : Math.Min(ImageWidth, ImageHeight);
 
-    public DepthModelSpec ModelSpec() => new(Architecture, Width, ImageWidth, ImageHeight, OutputFraction);
+    public DepthModelSpec ModelSpec() => new(Architecture, Width, ImageWidth, ImageHeight, OutputFraction, Decoder);
 
     public DepthEncoding DepthEncoding() => Encoding.ToLowerInvariant() switch
     {
@@ -149,6 +165,7 @@ public sealed record DepthTrainConfig
         {
             throw new ConfigurationException(ex.Message);
         }
+        ValidateInit();
         if (DensePool is < 1 or > 64) throw new ConfigurationException("--dense-pool must be between 1 and 64");
         if (!(BniSigma > 0)) throw new ConfigurationException("--bni-sigma must be positive");
         if (Epochs < 1) throw new ConfigurationException("--epochs must be at least 1");
@@ -164,5 +181,13 @@ public sealed record DepthTrainConfig
         if (ScaleShorterSide < 0) throw new ConfigurationException("--scale-shorter-side must be >= 0");
         if (ScaleShorterSide > 0 && ScaleShorterSide < Math.Min(ImageWidth, ImageHeight))
             throw new ConfigurationException("--scale-shorter-side must be at least the crop's shorter side");
+    }
+
+    private void ValidateInit()
+    {
+        if (Init == NoInit) return;
+        if (Init != ImageNetResNet18.InitName)
+            throw new ConfigurationException($"--init must be {NoInit} or {ImageNetResNet18.InitName} (got '{Init}')");
+        DepthImageNetInit.CheckSpec(ModelSpec());
     }
 }

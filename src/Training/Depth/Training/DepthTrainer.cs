@@ -5,6 +5,7 @@ using ConR.Training.Data;
 using ConR.Training.Depth.Data;
 using ConR.Training.Depth.Losses;
 using ConR.Training.Depth.Models;
+using ConR.Training.Models.Pretrained;
 using ConR.Training.Training;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -39,6 +40,11 @@ public sealed class DepthTrainer(DepthTrainConfig config, RunDirectory run, Devi
         }
         else
         {
+            if (config.Init == ImageNetResNet18.InitName)
+            {
+                int loaded = DepthImageNetInit.Import(model, ImageNetResNet18.DefaultPath);
+                log.WriteLine($"Init: loaded {loaded} ImageNet tensors from {ImageNetResNet18.DefaultPath}; the decoder starts fresh.");
+            }
             model.InitializeOutputBias(data.MeanTrainDepth);
         }
 
