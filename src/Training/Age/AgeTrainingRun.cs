@@ -16,8 +16,7 @@ public static class AgeTrainingRun
         config.Validate();
         if (config.RrtFrom is not null) CheckRrtBase(config, outDir);
         // Before any data loads: a missing weights file is a setup error, not something to find after minutes of decoding.
-        if (config.Init == Models.Pretrained.ImageNetResNet18.InitName && !File.Exists(Models.Pretrained.ImageNetResNet18.DefaultPath))
-            throw new ConfigurationException($"--init {config.Init}: {Models.Pretrained.ImageNetResNet18.DefaultPath} does not exist; restore src/Training (dotnet restore) so NuGet downloads Microsoft.ML.DnnImageFeaturizer.ResNet18 0.24.0");
+        if (config.Init == Models.Pretrained.ImageNetResNet18.InitName) Models.Pretrained.ImageNetResNet18.RequireFile(Models.Pretrained.ImageNetResNet18.DefaultPath);
         var run = new RunDirectory(outDir);
         var device = DeviceSelector.Select(deviceName, log);
         // A new run's config.json is written only once its data has loaded, so a wrong --data leaves nothing behind

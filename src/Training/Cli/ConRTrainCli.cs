@@ -18,6 +18,7 @@ public static class ConRTrainCli
             CompareCommand.Create(),
             RetrainRegressorCommand.Create(),
             SynthDepthCommand.Create(),
+            PlotRunsCommand.Create(),
         };
     }
 }

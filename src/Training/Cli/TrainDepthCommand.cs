@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ConR.Training.Depth;
+using ConR.Training.Depth.Models;
 using ConR.Training.Depth.Synth;
 using ConR.Training.Engine;
 
@@ -34,10 +35,22 @@ internal static class TrainDepthCommand
         var densePool = new Option<int>("--dense-pool") { Description = "Dense ConR: maps are average-pooled to G x G cells", DefaultValueFactory = _ => 8 };
         var loss = new Option<string>("--loss") { Description = "mse | l1 | bni (Balanced MSE, bin prior, pixels >= 0.7 m)", DefaultValueFactory = _ => "mse" };
         var bniSigma = new Option<double>("--bni-sigma") { Description = "Fixed noise sigma of Balanced MSE (m)", DefaultValueFactory = _ => 1.0 };
-        var arch = new Option<string>("--arch") { Description = "resnet18 | resnet34 | resnet50 encoder", DefaultValueFactory = _ => "resnet18" };
+        var arch = new Option<string>("--arch") { Description = "resnet18 | resnet18-imagenet (a third block in the last stage, for --init imagenet-resnet18) | resnet34 | resnet50 encoder", DefaultValueFactory = _ => "resnet18" };
+        var init = new Option<string>("--init")
+        {
+            Description = "none (from scratch) | imagenet-resnet18: the encoder starts from the ImageNet ResNet-18 of the NuGet package " +
+                          "Microsoft.ML.DnnImageFeaturizer.ResNet18 (needs --arch resnet18-imagenet --width 1 and an --img-size whose shorter side is 64 or more); the decoder starts fresh",
+            DefaultValueFactory = _ => DepthTrainConfig.NoInit,
+        };
         var width = new Option<double>("--width") { Description = "Channel width multiplier", DefaultValueFactory = _ => 0.25 };
         var imgSize = new Option<string>("--img-size") { Description = "Input WIDTHxHEIGHT (e.g. 64x48; NYUD2 304x228)", DefaultValueFactory = _ => "64x48" };
         var outputFraction = new Option<double>("--output-fraction") { Description = "Output map size as a fraction of the input", DefaultValueFactory = _ => 0.5 };
+        var decoder = new Option<string>("--decoder")
+        {
+            Description = "stride4 (skips to stride 4, then upsampled to the output size; models/depth/1) | full (skips at every scale, " +
+                          "the stem's stride-2 feature and the image itself; needs --output-fraction 1)",
+            DefaultValueFactory = _ => DepthDecoders.Stride4,
+        };
         var scale = new Option<int>("--scale-shorter-side") { Description = "Scale the shorter side to S before the centre crop (0 = no crop; NYUD2 240)", DefaultValueFactory = _ => 0 };
         var noAugment = new Option<bool>("--no-augment") { Description = "Train without rotation and colour jitter (flips stay)" };
         var device = CommonOptions.Device();
@@ -49,7 +62,7 @@ internal static class TrainDepthCommand
             data, trainCsv, valCsv, testCsv, encoding, skipBad, limitTrain,
             training.ConR, training.Variant, training.Window, training.Beta, training.Tau, training.Pushing, densePool,
             training.Reweight, training.Lds, training.LdsKernel, training.LdsKs, training.LdsSigma,
-            loss, bniSigma, arch, width, imgSize, outputFraction, scale, noAugment,
+            loss, bniSigma, arch, init, width, imgSize, outputFraction, decoder, scale, noAugment,
             training.Epochs, training.BatchSize, training.Lr, training.Schedule, training.Seed, training.Workers, training.Precision, training.ExplodeFactor,
             device, output, resume,
         };
@@ -81,10 +94,12 @@ internal static class TrainDepthCommand
                 Loss = parse.GetValue(loss)!,
                 BniSigma = parse.GetValue(bniSigma),
                 Architecture = parse.GetValue(arch)!,
+                Init = parse.GetValue(init)!,
                 Width = parse.GetValue(width),
                 ImageWidth = size.W,
                 ImageHeight = size.H,
                 OutputFraction = parse.GetValue(outputFraction),
+                Decoder = parse.GetValue(decoder)!,
                 ScaleShorterSide = parse.GetValue(scale),
                 Augment = !parse.GetValue(noAugment),
             });

@@ -1,3 +1,5 @@
+using ConR.Training.Age;
+using ConR.Training.Age.Models.Pretrained;
 using ConR.Training.ConR;
 using ConR.Training.Depth.Data;
 using ConR.Training.Depth.Losses;
@@ -45,6 +47,15 @@ public sealed record DepthTrainConfig() : TrainingOptions(Defaults)
     public string Architecture { get; init; } = "resnet18";
     public double Width { get; init; } = 0.25;
 
+    /// <summary>
+    /// Where the encoder's weights start: <see cref="NoInit"/> (He-normal, from scratch) or
+    /// <see cref="ImageNetResNet18.InitName"/> (<see cref="DepthImageNetInit"/>). A config.json from before this field
+    /// reads as none, which is what those runs did.
+    /// </summary>
+    public string Init { get; init; } = NoInit;
+
+    public const string NoInit = AgeTrainConfig.NoInit;
+
     /// <summary>Network input (and evaluation) width and height in pixels.</summary>
     public int ImageWidth { get; init; } = 64;
     public int ImageHeight { get; init; } = 48;
@@ -54,6 +65,12 @@ public sealed record DepthTrainConfig() : TrainingOptions(Defaults)
 
     /// <summary>Output map size as a fraction of the input (NYUD2: 0.5).</summary>
     public double OutputFraction { get; init; } = 0.5;
+
+    /// <summary>
+    /// <see cref="DepthDecoders.Stride4"/> | <see cref="DepthDecoders.Full"/>. A config.json from before this field
+    /// reads as stride4, the decoder those runs were trained with.
+    /// </summary>
+    public string Decoder { get; init; } = DepthDecoders.Stride4;
 
     /// <summary>Paired augmentation on the training split (flip, rotation, PCA lighting, colour jitter).</summary>
     public bool Augment { get; init; } = true;
@@ -76,7 +93,7 @@ public sealed record DepthTrainConfig() : TrainingOptions(Defaults)
 
     public int EffectiveScaleShorterSide => ScaleShorterSide > 0 ? ScaleShorterSide : Math.Min(ImageWidth, ImageHeight);
 
-    public DepthModelSpec ModelSpec() => new(Architecture, Width, ImageWidth, ImageHeight, OutputFraction);
+    public DepthModelSpec ModelSpec() => new(Architecture, Width, ImageWidth, ImageHeight, OutputFraction, Decoder);
 
     public DepthEncoding DepthEncoding() => Encoding.ToLowerInvariant() switch
     {
@@ -120,6 +137,7 @@ public sealed record DepthTrainConfig() : TrainingOptions(Defaults)
         {
             throw new ConfigurationException(ex.Message);
         }
+        ValidateInit();
         if (DensePool is < 1 or > 64) throw new ConfigurationException("--dense-pool must be between 1 and 64");
         if (!(BniSigma > 0)) throw new ConfigurationException("--bni-sigma must be positive");
         if (LimitTrain is < 2) throw new ConfigurationException("--limit-train must be at least 2");
@@ -127,5 +145,13 @@ public sealed record DepthTrainConfig() : TrainingOptions(Defaults)
         if (ScaleShorterSide < 0) throw new ConfigurationException("--scale-shorter-side must be >= 0");
         if (ScaleShorterSide > 0 && ScaleShorterSide < Math.Min(ImageWidth, ImageHeight))
             throw new ConfigurationException("--scale-shorter-side must be at least the crop's shorter side");
+    }
+
+    private void ValidateInit()
+    {
+        if (Init == NoInit) return;
+        if (Init != ImageNetResNet18.InitName)
+            throw new ConfigurationException($"--init must be {NoInit} or {ImageNetResNet18.InitName} (got '{Init}')");
+        DepthImageNetInit.CheckSpec(ModelSpec());
     }
 }

@@ -15,5 +15,5 @@ public sealed class DepthTrainer(DepthTrainConfig config, RunDirectory run, Devi
 {
     /// <inheritdoc cref="EpochDriver{TScore, TRecord}.Train"/>
     public RunState<DepthEpochRecord> Train(DepthData data, bool resume, CancellationToken cancellation = default) =>
-        Train(() => new DepthTrainingTask(config, data, device), resume, cancellation);
+        Train(() => new DepthTrainingTask(config, data, device, Log), resume, cancellation);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ConR.Training.Age.Models.Pretrained;
 using ConR.Training.ConR;
 using ConR.Training.Depth.Data;
 using ConR.Training.Engine;
@@ -18,6 +19,8 @@ public static class DepthTrainingRun
     public static int Execute(DepthTrainConfig config, string outDir, bool resume, string deviceName, TextWriter log, CancellationToken cancellation = default)
     {
         config.Validate();
+        // Before any data loads: a missing weights file is a setup error, not something to find after minutes of decoding.
+        if (config.Init == ImageNetResNet18.InitName) ImageNetResNet18.RequireFile(ImageNetResNet18.DefaultPath);
         var run = new RunDirectory(outDir);
         config = TrainingCheckpoints.OpenRun(run, config, resume, ReadConfig, (saved, given) => saved with { Workers = given.Workers });
 

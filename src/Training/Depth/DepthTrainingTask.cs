@@ -1,4 +1,5 @@
 using ConR.Shared.Metrics.Depth;
+using ConR.Training.Age.Models.Pretrained;
 using ConR.Training.ConR;
 using ConR.Training.Depth.Data;
 using ConR.Training.Depth.Losses;
@@ -22,17 +23,19 @@ internal sealed class DepthTrainingTask : ITrainingTask<DepthDirTable, DepthEpoc
     private readonly DepthTrainConfig config;
     private readonly DepthData data;
     private readonly Device device;
+    private readonly TextWriter log;
     private readonly DepthNet model;
     private readonly OptimizerHelper optimizer;
     private Bf16Shadow<DepthNet>? shadow;
 
-    public DepthTrainingTask(DepthTrainConfig config, DepthData data, Device device)
+    public DepthTrainingTask(DepthTrainConfig config, DepthData data, Device device, TextWriter log)
     {
         if (data.Train.Length < config.BatchSize) throw new ConfigurationException($"the train split has {data.Train.Length} scenes, fewer than --batch-size {config.BatchSize}");
         if (data.Val.Length == 0) throw new ConfigurationException("the val CSV has no rows: the best epoch is chosen on val");
         this.config = config;
         this.data = data;
         this.device = device;
+        this.log = log;
         model = new DepthNet(config.ModelSpec());
         model.to(device);
         optimizer = optim.Adam(model.parameters(), config.LearningRate, weight_decay: config.WeightDecay);
@@ -48,7 +51,15 @@ internal sealed class DepthTrainingTask : ITrainingTask<DepthDirTable, DepthEpoc
 
     public void Start(bool resumed)
     {
-        if (!resumed) model.InitializeOutputBias(data.MeanTrainDepth);
+        if (!resumed)
+        {
+            if (config.Init == ImageNetResNet18.InitName)
+            {
+                int loaded = DepthImageNetInit.Import(model, ImageNetResNet18.DefaultPath);
+                log.WriteLine($"Init: loaded {loaded} ImageNet tensors from {ImageNetResNet18.DefaultPath}; the decoder starts fresh.");
+            }
+            model.InitializeOutputBias(data.MeanTrainDepth);
+        }
         shadow = config.Precision == TrainingOptions.Bf16 ? new Bf16Shadow<DepthNet>(model, new DepthNet(config.ModelSpec()), device) : null;
     }
 

@@ -62,6 +62,29 @@ public sealed class ResNetEncoder : Module<Tensor, Tensor>
         return [s1, s2, s3, s4];
     }
 
+    /// <summary>Channels of the stem's output (before its max-pool, if any).</summary>
+    public int StemChannels => (int)((Conv2d)stem.children().First()).out_channels;
+
+    /// <summary>
+    /// The stem's output before its max-pool (stride 2 with the ImageNet stem) followed by the four stage outputs: the
+    /// skip connections of a decoder that goes back to full resolution. Stages 1-4 equal <see cref="Stages"/>.
+    /// </summary>
+    public Tensor[] Pyramid(Tensor input)
+    {
+        var x = input;
+        var stemFeature = input;
+        foreach (var layer in stem.children().Cast<Module<Tensor, Tensor>>())
+        {
+            x = layer.forward(x);
+            if (layer is not TorchSharp.Modules.MaxPool2d) stemFeature = x;
+        }
+        var s1 = layer1.forward(x);
+        var s2 = layer2.forward(s1);
+        var s3 = layer3.forward(s2);
+        var s4 = layer4.forward(s3);
+        return [stemFeature, s1, s2, s3, s4];
+    }
+
     private void Initialize()
     {
         using var noGrad = no_grad();

@@ -243,6 +243,31 @@ public sealed class ModuleOnnxExporter
         return stages;
     }
 
+    /// <summary>
+    /// The stem's output before its max-pool and the four stage outputs, as <see cref="ResNetEncoder.Pyramid"/>: the skip
+    /// connections of a decoder that returns to full resolution. Emitted under the current scope, with the node names
+    /// <see cref="EmitEncoderStages"/> gives.
+    /// </summary>
+    public IReadOnlyList<string> EmitEncoderPyramid(ResNetEncoder encoder, string input)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        var c = Children(encoder, ["stem", "layer1", "layer2", "layer3", "layer4"], []);
+        var stem = c["stem"].named_children().ToList();
+        int pool = stem.FindIndex(child => child.module is MaxPool2d);
+        if (pool >= 0 && pool != stem.Count - 1) throw new NotSupportedException($"the stem at '{Hint("stem")}' has layers after its max-pool");
+        string stemFeature = WithScope("stem", () => EmitSequence(pool < 0 ? stem : stem.Take(pool), input));
+        string x = pool < 0 ? stemFeature : WithScope("stem", () => Emit(stem[pool].module, stemFeature, stem[pool].name));
+        var pyramid = new string[5];
+        pyramid[0] = stemFeature;
+        for (int s = 0; s < 4; s++)
+        {
+            string name = "layer" + (s + 1).ToString(CultureInfo.InvariantCulture);
+            x = Emit(c[name], x, name);
+            pyramid[s + 1] = x;
+        }
+        return pyramid;
+    }
+
     /// <summary>Encoder, global average pool, flatten, linear: the prediction of <see cref="AgeRegressor.forward"/>.</summary>
     public string EmitAgeRegressor(AgeRegressor model, string input)
     {

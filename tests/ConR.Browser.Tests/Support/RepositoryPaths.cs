@@ -5,8 +5,12 @@ internal static class RepositoryPaths
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>The bundled default model repository (models/{age,depth}/{1,2}; version 2 is served): what a new user serves.</summary>
+    /// <summary>The bundled default model repository (models/NAME/VERSION; the newest version is served): what a new user serves.</summary>
     public static string BundledModels => Path.Combine(Root, "models");
+
+    /// <summary>The newest version of a bundled model: the one the service serves by default.</summary>
+    public static int NewestVersion(string name) =>
+        Directory.GetDirectories(Path.Combine(BundledModels, name)).Select(Path.GetFileName).Select(v => int.TryParse(v, out var n) ? n : 0).Max();
 
     /// <summary>The sample face the API ships (96x96 PNG).</summary>
     public static string SampleFace => Path.Combine(Root, "src", "Api", "Samples", "face.png");

@@ -55,7 +55,7 @@ public sealed class GradientDeterminismTests
         Assert.True(withGrad.allclose(withoutGrad, rtol: 1e-5, atol: 1e-6));
     }
 
-    private static void AssertDeterministicGradients(Module<Tensor, (Tensor, Tensor)> model, Tensor input)
+    internal static void AssertDeterministicGradients(Module<Tensor, (Tensor, Tensor)> model, Tensor input)
     {
         model.train();
         float[][]? first = null;

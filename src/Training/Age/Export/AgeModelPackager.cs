@@ -116,7 +116,7 @@ public static class AgeModelPackager
         config.Architecture, config.Width, config.ImageSize, config.Loss,
         new ConRCard(config.ConR, config.Window, config.Beta, config.Temperature, config.PushingScale),
         config.Reweight, config.Lds, config.Epochs, state.BestEpoch, config.Seed, config.Precision, state.TotalTrainSeconds,
-        (JsonObject)JsonSerializer.SerializeToNode(config, RunDirectory.Json)!);
+        PortableRawConfig.Of((JsonObject)JsonSerializer.SerializeToNode(config, RunDirectory.Json)!));
 
     private static DataSetCard DataSetCardFor(AgeTrainConfig config)
     {

@@ -23,6 +23,9 @@ public sealed class AgeRegressor : Module<Tensor, (Tensor Prediction, Tensor Fea
 
     public int FeatureSize => encoder.FeatureSize;
 
+    /// <summary>The ResNet encoder (what <c>--init imagenet-resnet18</c> loads).</summary>
+    internal ResNetEncoder Encoder => encoder;
+
     public override (Tensor Prediction, Tensor Features) forward(Tensor input)
     {
         var map = encoder.forward(input);

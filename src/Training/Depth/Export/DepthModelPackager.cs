@@ -82,7 +82,7 @@ public static class DepthModelPackager
                 config.Architecture, config.Width, config.ImageWidth, config.Loss,
                 new ConRCard(config.ConR, config.Window, config.Beta, config.Temperature, config.PushingScale),
                 config.Reweight, config.Lds, config.Epochs, state.BestEpoch, config.Seed, config.Precision, state.TotalTrainSeconds,
-                (JsonObject)JsonSerializer.SerializeToNode(config, RunDirectory.Json)!),
+                PortableRawConfig.Of((JsonObject)JsonSerializer.SerializeToNode(config, RunDirectory.Json)!)),
             DataSetCardFor(config),
             new MetricsCard(null, null, extra),
             RangeErrorsByTruth(valPred, valTruth, CalibrationOptions.Depth.RangeWidth),

@@ -39,9 +39,17 @@ public static class DepthOnnxExport
         var builder = new OnnxGraphBuilder("conr_depth_" + spec.Architecture.ToLowerInvariant());
         var batch = OnnxDim.Symbolic(AgeOnnxExport.BatchDimension);
         string image = builder.AddInput(InputName, batch, OnnxDim.Fixed(3), OnnxDim.Fixed(spec.ImageHeight), OnnxDim.Fixed(spec.ImageWidth));
-        var sizes = model.StageSizes();
         var exporter = new ModuleOnnxExporter(builder, weights, roundModel);
-        exporter.Register<DepthNet>((e, m, x) => EmitDepthNet(e, m, x, sizes));
+        if (spec.IsFullDecoder)
+        {
+            var pyramid = model.PyramidSizes();
+            exporter.Register<DepthNet>((e, m, x) => EmitFullDecoderDepthNet(e, m, x, pyramid));
+        }
+        else
+        {
+            var sizes = model.StageSizes();
+            exporter.Register<DepthNet>((e, m, x) => EmitDepthNet(e, m, x, sizes));
+        }
         string depth = exporter.Emit(model, image);
         builder.AddOutput(depth, OutputName, batch, OnnxDim.Fixed(1), OnnxDim.Fixed(spec.OutputHeight), OnnxDim.Fixed(spec.OutputWidth));
         return builder.BuildModel(AgeOnnxExport.Producer, typeof(DepthOnnxExport).Assembly.GetName().Version?.ToString() ?? "0",
@@ -58,6 +66,7 @@ public static class DepthOnnxExport
             new("task", DepthModelSpec.Task),
             new("architecture", spec.Architecture),
             new("width", spec.Width.ToString("R", CultureInfo.InvariantCulture)),
+            new("decoder", DepthDecoders.Parse(spec.Decoder)),
             new("image_width", spec.ImageWidth.ToString(CultureInfo.InvariantCulture)),
             new("image_height", spec.ImageHeight.ToString(CultureInfo.InvariantCulture)),
             new("output_width", spec.OutputWidth.ToString(CultureInfo.InvariantCulture)),
@@ -89,6 +98,29 @@ public static class DepthOnnxExport
         }
         var spec = model.Spec;
         x = Upsample(b, x, sizes[0], (spec.OutputHeight, spec.OutputWidth), e.Hint("output.resize"));
+        x = e.Emit(c["refine"], x, "refine");
+        x = e.Emit(c["head"], x, "head");
+        return b.Softplus(x, "depth_softplus");
+    }
+
+    // Mirrors DepthNet.forward with the full decoder: the stem feature and four stages, four (upsample to skip, concat,
+    // conv-bn-relu) down to stride 2, the image's own conv-bn-relu joined at full resolution, refine, head, softplus.
+    private static string EmitFullDecoderDepthNet(ModuleOnnxExporter e, DepthNet model, string input, (long H, long W)[] sizes)
+    {
+        var c = e.Children(model, ["encoder", "up3", "up2", "up1", "up0", "inputConv", "upInput", "refine", "head"], []);
+        var pyramid = e.EmitEncoderPyramid((ResNetEncoder)c["encoder"], input);
+        var b = e.Builder;
+        string x = pyramid[4];
+        foreach (var (name, skip) in new[] { ("up3", 3), ("up2", 2), ("up1", 1), ("up0", 0) })
+        {
+            string up = Upsample(b, x, sizes[skip + 1], sizes[skip], e.Hint(name + ".resize"));
+            string joined = b.Concat(1, [up, pyramid[skip]], e.Hint(name + ".concat"));
+            x = e.Emit(c[name], joined, name);
+        }
+        var spec = model.Spec;
+        string image = e.Emit(c["inputConv"], input, "inputConv");
+        string full = Upsample(b, x, sizes[0], (spec.ImageHeight, spec.ImageWidth), e.Hint("upInput.resize"));
+        x = e.Emit(c["upInput"], b.Concat(1, [full, image], e.Hint("upInput.concat")), "upInput");
         x = e.Emit(c["refine"], x, "refine");
         x = e.Emit(c["head"], x, "head");
         return b.Softplus(x, "depth_softplus");

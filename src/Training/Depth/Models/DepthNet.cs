@@ -11,7 +11,9 @@ namespace ConR.Training.Depth.Models;
 /// <param name="ImageWidth">Input width in pixels.</param>
 /// <param name="ImageHeight">Input height in pixels.</param>
 /// <param name="OutputFraction">Output map size as a fraction of the input, in (0, 1] (NYUD2: 0.5).</param>
-public sealed record DepthModelSpec(string Architecture, double Width, int ImageWidth, int ImageHeight, double OutputFraction)
+/// <param name="Decoder"><see cref="DepthDecoders.Stride4"/> (the first decoder) or <see cref="DepthDecoders.Full"/>.</param>
+public sealed record DepthModelSpec(
+    string Architecture, double Width, int ImageWidth, int ImageHeight, double OutputFraction, string Decoder = DepthDecoders.Stride4)
 {
     public const string Task = "depth";
 
@@ -29,15 +31,23 @@ public sealed record DepthModelSpec(string Architecture, double Width, int Image
             throw new ArgumentException($"--img-size must be between 16x16 and 1024x1024 (got {ImageWidth}x{ImageHeight})");
         if (!(OutputFraction > 0 && OutputFraction <= 1))
             throw new ArgumentException($"--output-fraction must be in (0, 1] (got {OutputFraction})");
+        if (IsFullDecoder && OutputFraction != 1)
+            throw new ArgumentException($"--decoder {DepthDecoders.Full} predicts at the input resolution: use --output-fraction 1 (got {OutputFraction})");
     }
+
+    /// <summary>Whether the decoder reaches full resolution (<see cref="DepthDecoders.Full"/>).</summary>
+    public bool IsFullDecoder => DepthDecoders.Parse(Decoder) == DepthDecoders.Full;
 }
 
 /// <summary>
 /// Encoder-decoder for monocular depth. The encoder is <see cref="ResNetEncoder"/> (stages at strides 4/8/16/32 with
 /// the ImageNet stem). The decoder walks back up: bilinear upsampling (align_corners false) to the next skip's size,
-/// concatenation with that skip, conv3x3-BN-ReLU, down to stride 4; then an upsampling to the output size
-/// (<see cref="DepthModelSpec.OutputFraction"/> of the input) and the regression head R: conv3x3-BN-ReLU (its output
-/// is the feature map ConR sees, the paper's x1) and a final conv3x3 to one channel.
+/// concatenation with that skip, conv3x3-BN-ReLU, down to stride 4. The <see cref="DepthDecoders.Stride4"/> decoder then
+/// upsamples to the output size (<see cref="DepthModelSpec.OutputFraction"/> of the input); the
+/// <see cref="DepthDecoders.Full"/> decoder takes two more skips the same way, the stem's stride-2 feature (up0) and a
+/// conv3x3-BN-ReLU of the image itself (inputConv, joined by upInput), so the output is built at the input resolution.
+/// Then the regression head R: conv3x3-BN-ReLU (its output is the feature map ConR sees, the paper's x1) and a final
+/// conv3x3 to one channel.
 /// </summary>
 /// <remarks>
 /// The output is Softplus(z) = log(1 + e^z) metres: smooth and strictly positive, so AbsRel, log10 and δ are defined
@@ -50,6 +60,10 @@ public sealed class DepthNet : Module<Tensor, (Tensor Depth, Tensor Features)>
     private readonly Sequential up3, up2, up1, refine;
     private readonly Conv2d head;
 
+    // The full decoder's extra stages; null (so absent from the state_dict) with the stride-4 decoder, whose
+    // checkpoints, seeded initial values and exported graph stay exactly as they were.
+    private readonly Sequential? up0, inputConv, upInput;
+
     public DepthNet(DepthModelSpec spec) : base("depth")
     {
         spec.Validate();
@@ -58,15 +72,27 @@ public sealed class DepthNet : Module<Tensor, (Tensor Depth, Tensor Features)>
             StemKinds.ForImageSize(Math.Min(spec.ImageWidth, spec.ImageHeight)));
         var c = encoder.StageChannels;
         int d3 = c[2], d2 = c[1], d1 = c[0];
-        FeatureChannels = Math.Max(8, c[0]);
+        // The full decoder's stages at strides 2 and 1 are the costly ones on a CPU: half the stem's width (at least
+        // 16, clear of the libtorch defect under 16 output channels) keeps them from dominating the step.
+        int fine = Math.Max(ResNetArchitecture.MinChannels, encoder.StemChannels / 2);
+        FeatureChannels = spec.IsFullDecoder ? fine : Math.Max(8, c[0]);
         up3 = ConvBnRelu(c[3] + c[2], d3);
         up2 = ConvBnRelu(d3 + c[1], d2);
         up1 = ConvBnRelu(d2 + c[0], d1);
-        refine = ConvBnRelu(d1, FeatureChannels);
+        int refineInput = d1;
+        if (spec.IsFullDecoder)
+        {
+            up0 = ConvBnRelu(d1 + encoder.StemChannels, fine);
+            inputConv = ConvBnRelu(3, InputConvChannels);
+            upInput = ConvBnRelu(fine + InputConvChannels, fine);
+            refineInput = fine;
+        }
+        refine = ConvBnRelu(refineInput, FeatureChannels);
         head = Conv2d(FeatureChannels, 1, 3, padding: 1);
         RegisterComponents();
         using var noGrad = no_grad();
-        foreach (var seq in new[] { up3, up2, up1, refine })
+        Sequential[] decoder = spec.IsFullDecoder ? [up3, up2, up1, refine, up0!, inputConv!, upInput!] : [up3, up2, up1, refine];
+        foreach (var seq in decoder)
         {
             foreach (var module in seq.modules())
             {
@@ -77,6 +103,12 @@ public sealed class DepthNet : Module<Tensor, (Tensor Depth, Tensor Features)>
 
     public DepthModelSpec Spec { get; }
 
+    /// <summary>Channels of the full decoder's convolution of the input image (16: the fewest the libtorch defect allows).</summary>
+    public const int InputConvChannels = ResNetArchitecture.MinChannels;
+
+    /// <summary>The ResNet encoder (what <c>--init imagenet-resnet18</c> loads).</summary>
+    internal ResNetEncoder Encoder => encoder;
+
     /// <summary>Channels of the feature map ConR sees (the head's x1).</summary>
     public int FeatureChannels { get; }
 
@@ -84,27 +116,29 @@ public sealed class DepthNet : Module<Tensor, (Tensor Depth, Tensor Features)>
     public override (Tensor Depth, Tensor Features) forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var s = encoder.Stages(input);
-        var x = UpCat(s[3], s[2], up3);
-        x = UpCat(x, s[1], up2);
-        x = UpCat(x, s[0], up1);
-        x = Upsample(x, Spec.OutputHeight, Spec.OutputWidth);
+        var x = Spec.IsFullDecoder ? DecodeToFullResolution(input) : DecodeToStride4(input);
         var features = refine.forward(x);
         var depth = functional.softplus(Head(features));
         return (depth.MoveToOuterDisposeScope(), features.MoveToOuterDisposeScope());
     }
 
     /// <summary>Spatial sizes (h, w) of the four encoder stages for this spec's input (for the ONNX decoder).</summary>
-    public (long H, long W)[] StageSizes()
+    public (long H, long W)[] StageSizes() => PyramidSizes()[1..];
+
+    /// <summary>
+    /// Spatial sizes (h, w) of the stem's feature before its max-pool and of the four encoder stages
+    /// (<see cref="ResNetEncoder.Pyramid"/>) for this spec's input.
+    /// </summary>
+    public (long H, long W)[] PyramidSizes()
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         bool wasTraining = training;
         eval();
         var p = encoder.parameters().First();
-        var stages = encoder.Stages(zeros(1, 3, Spec.ImageHeight, Spec.ImageWidth, dtype: p.dtype, device: p.device));
+        var pyramid = encoder.Pyramid(zeros(1, 3, Spec.ImageHeight, Spec.ImageWidth, dtype: p.dtype, device: p.device));
         if (wasTraining) train();
-        return stages.Select(t => (t.shape[2], t.shape[3])).ToArray();
+        return pyramid.Select(t => (t.shape[2], t.shape[3])).ToArray();
     }
 
     /// <summary>Sets the head's bias so a zero pre-activation gives <paramref name="metres"/> (Softplus⁻¹).</summary>
@@ -135,6 +169,25 @@ public sealed class DepthNet : Module<Tensor, (Tensor Depth, Tensor Features)>
         x.shape[2] == h && x.shape[3] == w
             ? x
             : functional.interpolate(x, size: [h, w], mode: InterpolationMode.Bilinear, align_corners: false);
+
+    private Tensor DecodeToStride4(Tensor input)
+    {
+        var s = encoder.Stages(input);
+        var x = UpCat(s[3], s[2], up3);
+        x = UpCat(x, s[1], up2);
+        x = UpCat(x, s[0], up1);
+        return Upsample(x, Spec.OutputHeight, Spec.OutputWidth);
+    }
+
+    private Tensor DecodeToFullResolution(Tensor input)
+    {
+        var p = encoder.Pyramid(input);
+        var x = UpCat(p[4], p[3], up3);
+        x = UpCat(x, p[2], up2);
+        x = UpCat(x, p[1], up1);
+        x = UpCat(x, p[0], up0!);
+        return UpCat(x, inputConv!.forward(input), upInput!);
+    }
 
     private static Tensor UpCat(Tensor x, Tensor skip, Sequential block)
     {

@@ -61,12 +61,17 @@ public static class SynthDepthGenerator
         CompressionLevel = PngCompressionLevel.BestSpeed, // ~8x faster than the default, ~20% larger files
     };
 
-    /// <summary>Renders scene <paramref name="index"/> of <paramref name="seed"/>; the same arguments give the same bytes.</summary>
-    public static SynthScene RenderScene(int seed, int index, int width, int height)
+    /// <summary>
+    /// Renders scene <paramref name="index"/> of <paramref name="seed"/> at <paramref name="width"/> x
+    /// <paramref name="height"/>, adding <paramref name="realism"/> (null: nothing, the first generator); the same
+    /// arguments give the same bytes.
+    /// </summary>
+    public static SynthScene RenderScene(int seed, int index, int width, int height, SynthRealism? realism = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         SynthDepthOptions.ValidateSize(width, height);
-        var description = SynthSceneSampler.Sample(seed, index);
+        realism?.Validate();
+        var description = SynthSceneSampler.Sample(seed, index, realism);
         var rgb = new byte[width * height * 3];
         var depth = new float[width * height];
         SynthRenderer.Render(description, width, height, rgb, depth);
@@ -102,7 +107,7 @@ public static class SynthDepthGenerator
             () => new long[HistogramBins],
             (i, _, local) =>
             {
-                var scene = RenderScene(options.Seed, i, width, height);
+                var scene = RenderScene(options.Seed, i, width, height, options.Realism);
                 string name = SceneName(i);
                 WriteRgbPng(Path.Combine(root, RgbDir, name + ".png"), scene.Rgb, width, height);
                 WriteDepthPng(Path.Combine(root, DepthDir, name + ".png"), scene.Depth, width, height);
@@ -129,6 +134,33 @@ public static class SynthDepthGenerator
         var summary = new SynthDepthSummary(histogram, below, mid, above, train, val, test, stopwatch.Elapsed.TotalSeconds);
         WriteSummary(Path.Combine(root, SummaryJson), options, summary);
         return summary;
+    }
+
+    // What regenerates the set: the generator version and its options (version 1, no options: the first generator).
+    private static void WriteGenerator(Utf8JsonWriter json, SynthRealism realism)
+    {
+        json.WriteNumber("generator_version", realism.GeneratorVersion);
+        json.WriteStartObject("realism");
+        json.WriteBoolean("textures", realism.Textures);
+        json.WriteBoolean("lighting", realism.Lighting);
+        json.WriteBoolean("objects", realism.Objects);
+        WriteRange(json, "camera_height_m", realism.CameraHeight);
+        WriteRange(json, "camera_pitch_deg", realism.CameraPitch);
+        json.WriteEndObject();
+    }
+
+    private static void WriteRange(Utf8JsonWriter json, string name, SynthRange? range)
+    {
+        if (range is not { } r)
+        {
+            json.WriteNull(name);
+            return;
+        }
+
+        json.WriteStartArray(name);
+        json.WriteNumberValue(r.Min);
+        json.WriteNumberValue(r.Max);
+        json.WriteEndArray();
     }
 
     /// <summary>Parses a size such as <c>128x96</c> (width x height; 'x' or 'X').</summary>
@@ -216,6 +248,7 @@ public static class SynthDepthGenerator
         json.WriteNumber("fraction_above_6m", summary.FractionAbove6m);
         json.WriteString("depth_encoding", "16-bit grayscale PNG, millimetres, all splits; z-depth along the camera axis clipped to (0, 10] m");
         json.WriteNumber("horizontal_fov_deg", SynthSceneSampler.HorizontalFovDegrees);
+        WriteGenerator(json, options.Realism);
         json.WriteNumber("elapsed_seconds", Math.Round(summary.ElapsedSeconds, 3));
         json.WriteNumber("scenes_per_second", Math.Round(summary.ScenesPerSecond, 2));
         json.WriteEndObject();

@@ -17,6 +17,9 @@ public sealed record SynthDepthOptions(
     /// <summary>Gets the number of scenes rendered at once; -1 (the default) uses every core. Output does not depend on it.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
+    /// <summary>Gets what the generator adds to the first generator's scenes; <see cref="SynthRealism.None"/> (the default) is the first generator.</summary>
+    public SynthRealism Realism { get; init; } = SynthRealism.None;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -30,6 +33,8 @@ public sealed record SynthDepthOptions(
             throw new ArgumentOutOfRangeException(nameof(ValFraction), ValFraction, $"TrainFraction + ValFraction must not exceed 1 (got {TrainFraction + ValFraction}).");
         }
 
+        ArgumentNullException.ThrowIfNull(Realism);
+        Realism.Validate();
         if (MaxDegreeOfParallelism is 0 or < -1)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be -1 (all cores) or at least 1.");

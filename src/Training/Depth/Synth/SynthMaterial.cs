@@ -25,6 +25,9 @@ internal enum SynthPattern : byte
 
     /// <summary>Wallpaper: stripes of period Scale along u alternating A and B.</summary>
     Stripes,
+
+    /// <summary>Brick courses of height Scale (bricks 2.8 times as long, every other course offset by half), per-brick tint of A, mortar B.</summary>
+    Brick,
 }
 
 // Surface appearance. Colours are linear RGB in [0, 1]; Scale is in metres or cycles per metre, by pattern.
@@ -56,6 +59,12 @@ internal readonly struct SynthMaterial
     /// <summary>Light the surface gives off on its own, as a multiple of its albedo (windows, lamp shades).</summary>
     public double Emission { get; }
 
+    /// <summary>Amplitude of low-frequency blotches (stains, wear) over the pattern; 0 in the first generator.</summary>
+    public double Grime { get; init; }
+
+    /// <summary>Amplitude of fine mottling (about 8 cm, so it survives at 128x96) over the pattern; 0 in the first generator.</summary>
+    public double Grain { get; init; }
+
     public static SynthMaterial Solid(V3 color) => new(SynthPattern.Solid, color, color, 1, 0, 0);
 }
 
@@ -64,6 +73,22 @@ internal readonly struct SynthMaterial
 internal static class SynthTexture
 {
     public static V3 Albedo(in SynthMaterial m, double u, double v, double footprint)
+    {
+        var albedo = PatternAlbedo(m, u, v, footprint);
+        return m.Grime > 0 || m.Grain > 0 ? albedo * Weathering(m, u, v, footprint) : albedo;
+    }
+
+    // Grime: two octaves at about 0.7 m; grain: value noise at about 8 cm (a pixel spans 2.6 cm at 3 m at 128x96, so it
+    // stays visible at the sizes we train at), faded below the pixel footprint like every detail.
+    private static double Weathering(in SynthMaterial m, double u, double v, double footprint)
+    {
+        const double GrainFrequency = 12;
+        double grime = SynthNoise.Fbm(u * 1.4, v * 1.4, m.Seed ^ 0x6B43u) - 0.5;
+        double grain = (SynthNoise.Value(u * GrainFrequency, v * GrainFrequency, m.Seed ^ 0x2C1Bu) - 0.5) * SynthNoise.Detail(1.0 / GrainFrequency, footprint);
+        return Math.Max(0.05, 1 + (2 * m.Grime * grime) + (2 * m.Grain * grain));
+    }
+
+    private static V3 PatternAlbedo(in SynthMaterial m, double u, double v, double footprint)
     {
         switch (m.Pattern)
         {
@@ -147,9 +172,30 @@ internal static class SynthTexture
                 return V3.Lerp(mean, detailed, SynthNoise.Detail(m.Scale, footprint)) * paint;
             }
 
+            case SynthPattern.Brick:
+                return Brick(m, u, v, footprint);
+
             default:
                 return m.ColorA;
         }
+    }
+
+    private static V3 Brick(in SynthMaterial m, double u, double v, double footprint)
+    {
+        const double Mortar = 0.011; // metres
+        double course = m.Scale;
+        double length = 2.8 * course;
+        double tv = v / course;
+        int row = (int)Math.Floor(tv);
+        double tu = (u / length) + ((row & 1) == 0 ? 0 : 0.5);
+        int column = (int)Math.Floor(tu);
+        bool inMortar = tv - row < Mortar / course || tu - column < Mortar / length;
+        double tint = 0.8 + (0.35 * SynthNoise.Hash01(column, row, m.Seed));
+        var speckle = m.ColorA * tint * (1 + (m.Noise * (SynthNoise.Value(u * 25, v * 25, m.Seed ^ 0x1Fu) - 0.5) * SynthNoise.Detail(1.0 / 25, footprint)));
+        var detailed = inMortar ? m.ColorB : speckle;
+        double mortarCoverage = (Mortar / course) + (Mortar / length);
+        var mean = V3.Lerp(m.ColorA * 0.975, m.ColorB, mortarCoverage);
+        return V3.Lerp(mean, detailed, SynthNoise.Detail(course, footprint));
     }
 
     // Grain runs along u: stripes across v, warped by noise so they meander like growth rings.

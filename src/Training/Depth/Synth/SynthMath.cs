@@ -70,6 +70,17 @@ internal sealed class SynthRng
         state = Mix(h ^ ((ulong)(uint)index << 1));
     }
 
+    /// <summary>
+    /// A stream of scene (seed, index) independent of the scene's main stream: realism options draw from their own, so
+    /// turning one on leaves every draw of the main stream, and so the rest of the scene, as it was.
+    /// </summary>
+    public static SynthRng Substream(int seed, int index, uint stream)
+    {
+        var rng = new SynthRng(seed, index);
+        rng.state = Mix(rng.state ^ (0xD1B5_4A32_D192_ED03UL * stream));
+        return rng;
+    }
+
     public ulong NextUInt64()
     {
         state += 0x9E3779B97F4A7C15UL;

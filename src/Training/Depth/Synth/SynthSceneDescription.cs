@@ -42,7 +42,17 @@ internal sealed class SynthSceneDescription
     public bool SensorNoise { get; init; } = true;
 
     public uint NoiseSeed { get; init; }
+
+    /// <summary>Gets the point lights (lamps); none in the first generator.</summary>
+    public SynthPointLight[] PointLights { get; init; } = [];
+
+    /// <summary>Gets the factor on all radiance before gamma (a camera's exposure); 1 in the first generator.</summary>
+    public double Exposure { get; init; } = 1;
 }
+
+// A lamp: radiance from it is Color · cos(incidence) / distance², with a shadow ray to it. The bulb sits inside its
+// lamp (against the pole, under the shade), so the lamp's own object (Object; -1: none) casts no shadow from it.
+internal readonly record struct SynthPointLight(V3 Position, V3 Color, int Object = -1);
 
 // Collects materials, primitives (grouped into objects) and decals, then freezes them into a description.
 internal sealed class SynthSceneBuilder
@@ -54,6 +64,16 @@ internal sealed class SynthSceneBuilder
     private int objectStart = -1;
 
     public int PrimitiveCount => primitives.Count;
+
+    public int MaterialCount => materials.Count;
+
+    /// <summary>Gets the number of finished objects: the index the object being built will get.</summary>
+    public int ObjectCount => objects.Count;
+
+    public SynthMaterial Material(int index) => materials[index];
+
+    /// <summary>Replaces a material in place, so every surface that uses it changes with it (the texture realism pass).</summary>
+    public void ReplaceMaterial(int index, SynthMaterial material) => materials[index] = material;
 
     public int AddMaterial(SynthMaterial material)
     {
@@ -100,7 +120,7 @@ internal sealed class SynthSceneBuilder
 
     public SynthSceneDescription Build(
         double width, double height, double depth, SynthCamera camera, int[] faceMaterials, V3 lightDirection, V3 lightColor, V3 ambientColor,
-        bool cornerShading = true, bool sensorNoise = true, uint noiseSeed = 0)
+        bool cornerShading = true, bool sensorNoise = true, uint noiseSeed = 0, SynthPointLight[]? pointLights = null, double exposure = 1)
     {
         if (objectStart >= 0) throw new InvalidOperationException("EndObject was not called.");
         if (faceMaterials.Length != SynthSceneDescription.FaceCount) throw new ArgumentException("One material per room face is needed.", nameof(faceMaterials));
@@ -121,6 +141,8 @@ internal sealed class SynthSceneBuilder
             CornerShading = cornerShading,
             SensorNoise = sensorNoise,
             NoiseSeed = noiseSeed,
+            PointLights = pointLights ?? [],
+            Exposure = exposure,
         };
     }
 

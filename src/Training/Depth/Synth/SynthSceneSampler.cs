@@ -4,15 +4,15 @@ namespace ConR.Training.Depth.Synth;
 // pixel-depth distribution resembles NYUD2's (most pixels between 1.5 and 4 m, few below 1 m or beyond 6 m):
 // the camera stands near one wall and looks across the room, the distance to the far wall is drawn around 4 m,
 // and no furniture is placed within ~1 m of the camera.
-internal static class SynthSceneSampler
+internal static partial class SynthSceneSampler
 {
     /// <summary>Horizontal field of view of the pinhole camera, like a Kinect's depth camera.</summary>
     public const double HorizontalFovDegrees = 58.0;
 
-    public static SynthSceneDescription Sample(int seed, int index)
+    public static SynthSceneDescription Sample(int seed, int index, SynthRealism? realism = null)
     {
         var rng = new SynthRng(seed, index);
-        return new RoomSampler(rng).Sample();
+        return new RoomSampler(rng, realism ?? SynthRealism.None, seed, index).Sample();
     }
 
     /// <summary>Linear RGB from sRGB-space hue (degrees), saturation and value.</summary>
@@ -71,9 +71,8 @@ internal static class SynthSceneSampler
         }
     }
 
-    private sealed class RoomSampler
+    private sealed partial class RoomSampler
     {
-        private readonly SynthRng rng;
         private readonly SynthSceneBuilder b = new();
         private readonly List<Rect> reserved = [];
         private double width;
@@ -83,7 +82,13 @@ internal static class SynthSceneSampler
         private double camZ;
         private double clearance;
 
-        public RoomSampler(SynthRng rng) => this.rng = rng;
+        public RoomSampler(SynthRng rng, SynthRealism realism, int seed, int index)
+        {
+            this.rng = rng;
+            this.realism = realism;
+            this.seed = seed;
+            this.index = index;
+        }
 
         public SynthSceneDescription Sample()
         {
@@ -101,12 +106,14 @@ internal static class SynthSceneSampler
             double pitch = rng.ClampedNormal(-0.17, 0.14, -0.55, 0.15);
             double roll = rng.ClampedNormal(0, 0.035, -0.1, 0.1);
             clearance = rng.Chance(0.3) ? rng.Range(0.3, 0.7) : rng.Range(0.7, 1.2);
+            (camY, pitch) = RealisticCamera(camY, pitch);
             var camera = new SynthCamera(new V3(camX, camY, camZ), yaw, pitch, roll, HorizontalFovDegrees);
 
             int[] faces = ShellMaterials();
             AddDecals(faces);
             AddWallFurniture();
             AddFreeFurniture(yaw);
+            if (realism.Objects) AddClutter();
 
             // Light: a sun or window light from above at a random azimuth, plus ambient.
             double elevation = rng.Range(0.35, 1.2);
@@ -114,7 +121,10 @@ internal static class SynthSceneSampler
             var lightDir = new V3(Math.Cos(elevation) * Math.Sin(azimuth), Math.Sin(elevation), Math.Cos(elevation) * Math.Cos(azimuth));
             var lightColor = Hsv(rng.Range(25, 55), rng.Range(0, 0.25), 1) * rng.Range(0.55, 1.05);
             var ambient = Hsv(rng.Range(190, 230), rng.Range(0, 0.15), 1) * rng.Range(0.2, 0.42);
-            return b.Build(width, height, depth, camera, faces, lightDir, lightColor, ambient, noiseSeed: rng.NextSeed());
+            if (realism.Textures) Retexture(faces);
+            if (!realism.Lighting) return b.Build(width, height, depth, camera, faces, lightDir, lightColor, ambient, noiseSeed: rng.NextSeed());
+            var lit = Relight(lightColor, ambient);
+            return b.Build(width, height, depth, camera, faces, lightDir, lit.Sun, lit.Ambient, noiseSeed: rng.NextSeed(), pointLights: lit.Lamps, exposure: lit.Exposure);
         }
 
         // Materials of the six room faces: walls (maybe one accent wall), floor, ceiling.
@@ -280,6 +290,7 @@ internal static class SynthSceneSampler
                 double z = rng.Range(0.5, depth - 0.5);
                 int lamp = b.AddMaterial(new SynthMaterial(SynthPattern.Solid, Hsv(rng.Range(30, 60), rng.Range(0, 0.2), 0.95), V3.Zero, 1, 0, 0, emission: 1.5));
                 b.AddDecal(SynthSceneDescription.Ceiling, x - s, x + s, z - s, z + s, lamp);
+                bulbs.Add((new V3(x, height - 0.1, z), -1));
             }
         }
 
@@ -498,6 +509,7 @@ internal static class SynthSceneSampler
                         double sr = rng.Range(0.1, 0.16);
                         int shade = b.AddMaterial(new SynthMaterial(SynthPattern.Fabric, Hsv(rng.Range(30, 60), rng.Range(0, 0.3), 0.9), V3.Zero, 1, 0.05, rng.NextSeed(), emission: 0.5));
                         b.AddCylinder(new V3(at.X, top + ph, at.Z), sr, sr * 0.7, shade);
+                        bulbs.Add((new V3(at.X, top + ph - (sr * 0.7) - 0.03, at.Z), b.ObjectCount));
                         break;
                     }
 
@@ -786,8 +798,10 @@ internal static class SynthSceneSampler
             b.BeginObject();
             b.AddCylinder(new V3(f.X, 0.015, f.Z), 0.15, 0.015, metal);
             b.AddCylinder(new V3(f.X, h / 2, f.Z), 0.015, h / 2, metal);
-            b.AddCylinder(new V3(f.X, h, f.Z), sr, rng.Range(0.1, 0.16), shade);
+            double shadeHalfHeight = rng.Range(0.1, 0.16);
+            b.AddCylinder(new V3(f.X, h, f.Z), sr, shadeHalfHeight, shade);
             b.EndObject();
+            bulbs.Add((new V3(f.X, h - shadeHalfHeight - 0.04, f.Z), b.ObjectCount - 1));
         }
 
         private void Ball(Frame f, double radius)

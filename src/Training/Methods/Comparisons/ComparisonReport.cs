@@ -38,7 +38,11 @@ public sealed record RunEntry(string Folder, string Method, bool ConR, int Seed,
 /// <summary>Everything comparison.json holds.</summary>
 public sealed record ComparisonResult(
     string Task, string Data, string Csv, IReadOnlyList<int> Seeds, IReadOnlyList<string> Methods, string Split,
-    IReadOnlyList<ComparisonRow> Rows, IReadOnlyList<ConRDelta> ConRDeltas, IReadOnlyList<RunEntry> Runs);
+    IReadOnlyList<ComparisonRow> Rows, IReadOnlyList<ConRDelta> ConRDeltas, IReadOnlyList<RunEntry> Runs)
+{
+    /// <summary>Gets the epochs of the runs without ConR when they differ from the common --epochs (equal image-passes).</summary>
+    public int? EpochsWithoutConR { get; init; }
+}
 
 /// <summary>The paper-style table of a finished grid: Markdown, JSON and the Few-shot MAE bar chart.</summary>
 public static class ComparisonReport
@@ -72,8 +76,12 @@ public static class ComparisonReport
         }
         var runs = outcomes.Select(o => new RunEntry(Path.GetFileName(o.Cell.Folder), o.Cell.Method.Name, o.Cell.ConR, o.Cell.Seed,
             o.Status.ToString().ToLowerInvariant(), o.Error)).ToList();
+        int? plainEpochs = outcomes.Where(o => !o.Cell.ConR).Select(o => (int?)o.Cell.Config.Epochs).FirstOrDefault();
         return new ComparisonResult("age", common.DataDir, common.CsvPath, Enumerable.Range(1, seeds).ToList(), methods.Select(m => m.Name).ToList(),
-            "test", rows, deltas, runs);
+            "test", rows, deltas, runs)
+        {
+            EpochsWithoutConR = plainEpochs is int e && e != common.Epochs ? e : null,
+        };
     }
 
     /// <summary>Writes comparison.json, comparison.md and few-shot-mae.png into <paramref name="outDir"/>.</summary>
@@ -95,7 +103,10 @@ public static class ComparisonReport
         text.Append(CultureInfo.InvariantCulture,
             $"Test split, best-on-val checkpoint of each run. Common flags: --arch {common.Architecture} --width {common.Width} --img-size {common.ImageSize} " +
             $"--epochs {common.Epochs} --batch-size {common.BatchSize} --lr {common.LearningRate} --schedule {common.Schedule} --loss {common.Loss}" +
-            $"{(common.LimitTrain is int limit ? $" --limit-train {limit}" : "")}; ConR --w {common.Window} --beta {common.Beta} --tau {common.Temperature} --e {common.PushingScale}. ");
+            $"{(common.LimitTrain is int limit ? $" --limit-train {limit}" : "")}{(common.Init == AgeTrainConfig.NoInit ? "" : $" --init {common.Init}")}; " +
+            $"ConR --w {common.Window} --beta {common.Beta} --tau {common.Temperature} --e {common.PushingScale} --conr-step {common.ConRStep}. ");
+        if (result.EpochsWithoutConR is int plainEpochs)
+            text.Append(CultureInfo.InvariantCulture, $"Runs without ConR train {plainEpochs} epochs: as many backbone image-passes as the ConR runs' {common.Epochs}. ");
         text.Append(seeds > 1
             ? $"Cells: mean ± sample standard deviation over {seeds} seeds ({string.Join(", ", result.Seeds)}). "
             : "Cells: one seed. ");

@@ -23,11 +23,17 @@ public enum CellStatus
 
     /// <summary>Stopped by the divergence guard; left out of the table.</summary>
     Failed,
+
+    /// <summary>Being trained by another process (lane) over the same folder; left to it.</summary>
+    Elsewhere,
 }
 
 public sealed record CellOutcome(ComparisonCell Cell, CellStatus Status, DirTable? Test, string? Error);
 
-/// <summary>The grid of a comparison and the runner that fills it, sequentially and resumably.</summary>
+/// <summary>
+/// The grid of a comparison and the runner that fills it, sequentially and resumably. Several runners (processes)
+/// may fill one folder together: each cell is trained by whichever takes its <see cref="CellClaim"/> first.
+/// </summary>
 public sealed class ComparisonRunner(string outDir, string deviceName, TextWriter log)
 {
     public string OutDir { get; } = Path.GetFullPath(outDir);
@@ -39,7 +45,16 @@ public sealed class ComparisonRunner(string outDir, string deviceName, TextWrite
     public int ImageCacheHits => images.Hits;
 
     /// <summary>Methods × (without, with ConR) × seeds 1..<paramref name="seeds"/>, in that nesting order.</summary>
-    public IReadOnlyList<ComparisonCell> Plan(AgeTrainConfig common, IReadOnlyList<ComparisonMethod> methods, bool withAndWithoutConR, int seeds)
+    /// <param name="common">The flags every cell shares.</param>
+    /// <param name="methods">The grid's methods.</param>
+    /// <param name="withAndWithoutConR">Each method twice, without and with ConR (otherwise without only).</param>
+    /// <param name="seeds">Seeds 1..N per cell.</param>
+    /// <param name="equalImagePasses">
+    /// Train the cells without ConR for as many backbone image-passes as the ConR cells (epochs times the views a ConR
+    /// step passes per sample: 3 for the official step, 2 for two-view), instead of the same number of epochs.
+    /// </param>
+    public IReadOnlyList<ComparisonCell> Plan(
+        AgeTrainConfig common, IReadOnlyList<ComparisonMethod> methods, bool withAndWithoutConR, int seeds, bool equalImagePasses = false)
     {
         if (seeds < 1) throw new ConfigurationException("--seeds must be at least 1");
         var cells = new List<ComparisonCell>();
@@ -50,6 +65,7 @@ public sealed class ComparisonRunner(string outDir, string deviceName, TextWrite
                 for (int seed = 1; seed <= seeds; seed++)
                 {
                     var config = method.Apply(common, conr, seed);
+                    if (equalImagePasses && !conr) config = config with { Epochs = EqualPassEpochs(common) };
                     try
                     {
                         config.Validate();
@@ -64,6 +80,10 @@ public sealed class ComparisonRunner(string outDir, string deviceName, TextWrite
         }
         return cells;
     }
+
+    /// <summary>Epochs of a run without ConR that pass as many images through the backbone as <paramref name="common"/> with ConR.</summary>
+    public static int EqualPassEpochs(AgeTrainConfig common) =>
+        common.Epochs * ConRStepKinds.ViewsPerSample(conr: true, common.ConRStepKind());
 
     /// <summary>
     /// Runs every cell that has no test report yet: a folder with reports is reused, one with a config but no reports
@@ -82,6 +102,20 @@ public sealed class ComparisonRunner(string outDir, string deviceName, TextWrite
             {
                 CheckSameConfig(run, cell);
                 log.WriteLine($"{prefix}: finished earlier, reusing its reports");
+                outcomes.Add(new CellOutcome(cell, CellStatus.Reused, ReadTestTable(run), null));
+                continue;
+            }
+            using var claim = CellClaim.TryTake(OutDir, name);
+            if (claim is null)
+            {
+                log.WriteLine($"{prefix}: being trained by another process over this folder; left to it");
+                outcomes.Add(new CellOutcome(cell, CellStatus.Elsewhere, null, null));
+                continue;
+            }
+            if (IsFinished(run))
+            {
+                // Another process finished it between the first look and the claim.
+                CheckSameConfig(run, cell);
                 outcomes.Add(new CellOutcome(cell, CellStatus.Reused, ReadTestTable(run), null));
                 continue;
             }

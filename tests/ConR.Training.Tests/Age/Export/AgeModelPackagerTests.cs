@@ -42,6 +42,9 @@ public sealed class AgeModelPackagerTests
         Assert.Equal(12, card.Metrics.Test!.All.Count);
         Assert.NotEmpty(card.ValRangeErrors);
         Assert.Matches("^[0-9a-f]{40}$|^unknown$", card.GitCommit);
+        // The card travels: the training machine's folders stay out of it.
+        Assert.Equal(Path.GetFileName(config.DataDir), (string?)card.Training.RawConfig["dataDir"]);
+        Assert.DoesNotContain(Path.GetDirectoryName(config.DataDir)!, card.Training.RawConfig.ToJsonString(), StringComparison.Ordinal);
 
         // The served graph, fed through the card's own preprocessing, answers like the TorchSharp checkpoint.
         using var image = new Image<Rgb24>(37, 29, new Rgb24(120, 80, 200));
