@@ -27,13 +27,21 @@ public sealed class AgeRecalibrationTests
         Assert.Equal(Recalibrator.GitCommit, after.GitCommit);
         Assert.True(after.CreatedUtc > before.CreatedUtc);
 
-        // Everything but the calibration, the versions, the commit and the date is the old card's.
+        // Everything but the calibration, the versions, the commit, the date and the run configuration's folders is the
+        // old card's.
         var old = Packages.Json(workspace.Package);
         var next = Packages.Json(workspace.Next);
-        foreach (var field in new[] { "task", "units", "input", "outputs", "labelRange", "trainHistogram", "training", "dataSet", "metrics", "valRangeErrors", "onnxSha256" })
+        foreach (var field in new[] { "task", "units", "input", "outputs", "labelRange", "trainHistogram", "dataSet", "metrics", "valRangeErrors", "onnxSha256" })
         {
             Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(old[field], next[field]), $"{field} changed");
         }
+
+        var oldTraining = old["training"]!.AsObject();
+        var nextTraining = next["training"]!.AsObject();
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(PortableRawConfig.Of(oldTraining["rawConfig"]!.AsObject()), nextTraining["rawConfig"]), "rawConfig changed beyond its folders");
+        oldTraining.Remove("rawConfig");
+        nextTraining.Remove("rawConfig");
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(oldTraining, nextTraining), "training changed");
 
         Assert.Equal(CalibrationKeys.Label, after.Calibration.Balanced.Table.Options.KeyedBy);
         Assert.Equal(CalibrationKeys.Prediction, after.Calibration.Natural!.Table.Options.KeyedBy);
@@ -41,6 +49,25 @@ public sealed class AgeRecalibrationTests
         Assert.True(after.Calibration.Natural.TestCoverage.ImportanceWeighted);
         Assert.All(after.Calibration.Present(), mix => Assert.Contains("Recalibrated from version 1", mix.Calibration.Method, StringComparison.Ordinal));
         Assert.Contains("fitted on the 60 val faces", after.Calibration.Balanced.Method, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_SourceCardNamesTheTrainersFolders_TheNewCardKeepsOnlyNamesInsideTheDataSet()
+    {
+        using var workspace = AgeWorkspace.Create();
+        Packages.Edit(workspace.Package, json =>
+        {
+            json["training"]!["rawConfig"]!["dataDir"] = "/home/trainer/data/utkface-dir";
+            json["training"]!["rawConfig"]!["csvPath"] = "/home/trainer/data/utkface-dir/splits/utkface_dir.csv";
+        });
+
+        var (exit, output, error) = Packages.Recalibrate("--package", workspace.Package, "--data", workspace.Data, "--threads", "1");
+
+        Assert.True(exit == 0, $"exit {exit}\n{output}\n{error}");
+        var raw = Packages.Json(workspace.Next)["training"]!["rawConfig"]!;
+        Assert.Equal("utkface-dir", (string?)raw["dataDir"]);
+        Assert.Equal("splits/utkface_dir.csv", (string?)raw["csvPath"]);
+        Assert.DoesNotContain("/home/trainer", raw.ToJsonString(), StringComparison.Ordinal);
     }
 
     [Fact]

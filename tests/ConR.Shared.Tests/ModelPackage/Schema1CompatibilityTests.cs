@@ -105,6 +105,18 @@ public class Schema1CompatibilityTests
         }
     }
 
+    [Fact]
+    public void BundledPackages_RunConfigurationsNameNoTrainingMachineFolder()
+    {
+        // Packages are copied to other machines and published: their run configurations keep names inside the data
+        // set, never the trainer's absolute folders (the packagers and tools/recalibrate apply PortableRawConfig).
+        foreach (var path in Directory.GetFiles(Path.Combine(RepositoryRoot(), "models"), "model.json", SearchOption.AllDirectories))
+        {
+            var raw = JsonNode.Parse(File.ReadAllText(path))!["training"]!["rawConfig"]!.AsObject();
+            Assert.True(JsonNode.DeepEquals(PortableRawConfig.Of(raw), raw), $"{path}: {raw.ToJsonString()}");
+        }
+    }
+
     private static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
