@@ -58,8 +58,14 @@ public sealed record AgeTrainConfig() : TrainingOptions(Defaults)
     /// </summary>
     public double BetaWarmupEpochs { get; init; }
 
-    /// <summary>Random-crop padding in pixels; null: the official 16 px at 224 scaled to the image size.</summary>
+    /// <summary>
+    /// Random-crop padding in pixels. The command line always records one (<see cref="Data.AgeAugmenter.DefaultPadding"/>
+    /// unless given); null is a configuration written before that, trained with <see cref="Data.AgeAugmenter.LegacyPadding"/>.
+    /// </summary>
     public int? CropPadding { get; init; }
+
+    /// <summary>The padding this run's augmentation uses (see <see cref="CropPadding"/>).</summary>
+    public int EffectiveCropPadding() => CropPadding ?? Data.AgeAugmenter.LegacyPadding(ImageSize);
 
     /// <summary>How the views pass through the network: official | single-forward | two-view (<see cref="ConRStepKind"/>).</summary>
     public string ConRStep { get; init; } = "official";
@@ -116,11 +122,13 @@ public sealed record AgeTrainConfig() : TrainingOptions(Defaults)
 
     /// <summary>
     /// Reads a run's config.json, migrating older formats: a format 1 ConR run trained its three views in one forward
-    /// pass, so it becomes <c>--conr-step single-forward</c> (a run without ConR keeps the default, which it never used).
+    /// pass, so it becomes <c>--conr-step single-forward</c> (a run without ConR keeps the default, which it never used);
+    /// a config without a crop padding gets the one it was trained with (<see cref="EffectiveCropPadding"/>).
     /// </summary>
     public static AgeTrainConfig Read(string path)
     {
         var saved = RunDirectory.ReadJson<AgeTrainConfig>(path);
+        saved = saved with { CropPadding = saved.EffectiveCropPadding() };
         return saved.Format != 1 ? saved : saved with
         {
             Format = CurrentFormat,

@@ -14,6 +14,8 @@ public static class AgeTrainingRun
     public static int Execute(AgeTrainConfig config, string outDir, bool resume, string deviceName, TextWriter log, AgeImageCache? images, CancellationToken cancellation = default)
     {
         config.Validate();
+        // The padding is recorded (config.json), as Read gives it to runs written before it was: resumes compare alike.
+        config = config with { CropPadding = config.EffectiveCropPadding() };
         if (config.RrtFrom is not null) CheckRrtBase(config, outDir);
         // Before any data loads: a missing weights file is a setup error, not something to find after minutes of decoding.
         if (config.Init == Models.Pretrained.ImageNetResNet18.InitName) Models.Pretrained.ImageNetResNet18.RequireFile(Models.Pretrained.ImageNetResNet18.DefaultPath);

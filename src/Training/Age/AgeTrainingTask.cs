@@ -112,7 +112,7 @@ internal sealed class AgeTrainingTask : ITrainingTask<AgeValScore, AgeEpochRecor
         }
         methods.StartEpoch();
         var loader = new BatchLoader(data.Store, data.Train, config.BatchSize, views, augment: true, shuffle: true,
-            dropLast: true, config.Seed, epoch, config.Workers, prefetch: 4, data.Spec, config.CropPadding);
+            dropLast: true, config.Seed, epoch, config.Workers, prefetch: 4, data.Spec, config.EffectiveCropPadding());
         return new AgeEpochSteps(loader, data.Train.Length / config.BatchSize, Step);
     }
 

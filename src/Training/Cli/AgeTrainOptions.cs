@@ -37,7 +37,7 @@ internal sealed class AgeTrainOptions
     {
         Description = $"Epochs over which beta ramps linearly from 0 (per step); 0: no warm-up. Default with --conr: {AgeTrainConfig.DefaultBetaWarmupEpochs} epochs, or a quarter of a shorter run (a cold start at full beta can stall; docs/results.md)",
     };
-    public readonly Option<int?> CropPadding = new("--crop-padding") { Description = "Random-crop padding in pixels (default: the official 16 px at 224, scaled to --img-size)" };
+    public readonly Option<int?> CropPadding = new("--crop-padding") { Description = "Random-crop padding in pixels (default: the official 16 px at 224 scaled to --img-size and truncated: 4 at 64 px, as the reference trainer)" };
     public readonly Option<string> Step = new("--conr-step")
     {
         Description = "official: L_R on view 1 and ConR on views 2-3 in a second forward pass (BatchNorm sees them apart); " +
@@ -121,7 +121,7 @@ internal sealed class AgeTrainOptions
             MaxLabel = parse.GetValue(MaxLabel),
             ConRStep = parse.GetValue(Step)!,
             BetaWarmupEpochs = parse.GetValue(BetaWarmup) ?? AgeTrainConfig.DefaultBetaWarmup(parse.GetValue(Training.ConR), parse.GetValue(Training.Epochs)),
-            CropPadding = parse.GetValue(CropPadding),
+            CropPadding = parse.GetValue(CropPadding) ?? AgeAugmenter.DefaultPadding(parse.GetValue(ImgSize)),
             Fds = parse.GetValue(Fds),
             FdsKernel = parse.GetValue(FdsKernel)!,
             FdsKernelSize = parse.GetValue(FdsKs),

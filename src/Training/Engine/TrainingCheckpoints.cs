@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -24,7 +27,7 @@ internal static class TrainingCheckpoints
             if (!run.HasConfig) throw new ConfigurationException($"--resume: {run.ConfigPath} does not exist");
             var saved = keepGiven(read(run), config);
             if (!saved.Equals(config))
-                throw new ConfigurationException($"--resume: the flags differ from the run's config.json; resume with the same flags (see {run.ConfigPath})");
+                throw new ConfigurationException($"--resume: the flags differ from the run's config.json in {Differences(saved, config)}; resume with the same flags (see {run.ConfigPath})");
             return saved;
         }
 
@@ -33,6 +36,20 @@ internal static class TrainingCheckpoints
         RunDirectory.WriteJsonAtomic(run.ConfigPath, config);
         return config;
     }
+
+    // Names what a refused --resume would change, so a user need not diff two JSON files (a default that changed
+    // between versions shows up here as a setting the run has and the flags no longer give).
+    internal static string Differences<TConfig>(TConfig saved, TConfig given)
+    {
+        var run = JsonSerializer.SerializeToNode(saved, RunDirectory.Json)!.AsObject();
+        var flags = JsonSerializer.SerializeToNode(given, RunDirectory.Json)!.AsObject();
+        var differing = run.Select(p => p.Key).Union(flags.Select(p => p.Key))
+            .Where(key => !JsonNode.DeepEquals(run[key], flags[key]))
+            .Select(key => string.Create(CultureInfo.InvariantCulture, $"{key} (run: {Show(run[key])}, flags: {Show(flags[key])})"));
+        return string.Join(", ", differing);
+    }
+
+    private static string Show(JsonNode? value) => value?.ToJsonString() ?? "null";
 
     /// <summary>
     /// The state of the last checkpoint, with <paramref name="model"/>, <paramref name="optimizer"/> and whatever

@@ -32,8 +32,18 @@ public sealed class AgeAugmenter
 
     public int Padding { get; }
 
-    /// <summary>The official 16 pixels at 224, scaled to <paramref name="size"/>: max(1, round(16 * size / 224)).</summary>
-    public static int DefaultPadding(int size) => Math.Max(1, (int)Math.Round(16.0 * size / 224.0, MidpointRounding.ToEven));
+    /// <summary>
+    /// The official 16 pixels at 224, scaled to <paramref name="size"/> and truncated: max(1, floor(16 * size / 224)),
+    /// so 4 at 64 px like the independent reference trainer (issue 18: with 5, conr-train's ConR runs trailed it in
+    /// the rare old ages; with 4 they fall inside its seed spread, docs/results.md).
+    /// </summary>
+    public static int DefaultPadding(int size) => Math.Max(1, (int)Math.Floor(16.0 * size / 224.0));
+
+    /// <summary>
+    /// The default until session 7, rounded instead of truncated (5 at 64 px): what a run configuration that
+    /// recorded no padding (<see cref="AgeTrainConfig.CropPadding"/> null) was trained with, so it resumes unchanged.
+    /// </summary>
+    public static int LegacyPadding(int size) => Math.Max(1, (int)Math.Round(16.0 * size / 224.0, MidpointRounding.ToEven));
 
     /// <param name="hwc">[Size, Size, 3] RGB bytes.</param>
     /// <param name="chwDestination">[3, Size, Size] floats.</param>

@@ -159,7 +159,10 @@ public sealed class ComparisonRunner(string outDir, string deviceName, TextWrite
         var saved = AgeTrainConfig.Read(run.ConfigPath);
         // --precision auto was resolved when the run started; config.json holds the choice.
         var precision = cell.Config.Precision == PrecisionChoice.Auto ? PrecisionChoice.Auto : saved.Precision;
-        if (saved with { Workers = cell.Config.Workers, Precision = precision } != cell.Config)
-            throw new ConfigurationException($"{run.Root} holds a run with other flags than this comparison's ({run.ConfigPath}); use another --out or remove that folder");
+        var comparable = saved with { Workers = cell.Config.Workers, Precision = precision };
+        // Read gives an unrecorded padding its value (AgeTrainConfig.EffectiveCropPadding); so must the cell's config.
+        var wanted = cell.Config with { CropPadding = cell.Config.EffectiveCropPadding() };
+        if (comparable != wanted)
+            throw new ConfigurationException($"{run.Root} holds a run with other flags than this comparison's ({run.ConfigPath}: {TrainingCheckpoints.Differences(comparable, wanted)}); use another --out or remove that folder");
     }
 }

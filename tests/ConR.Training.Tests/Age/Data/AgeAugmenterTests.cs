@@ -7,13 +7,26 @@ public class AgeAugmenterTests
 {
     [Theory]
     [InlineData(224, 16)]
-    [InlineData(64, 5)]
+    [InlineData(112, 8)]
+    [InlineData(96, 6)]
+    [InlineData(64, 4)]
     [InlineData(32, 2)]
     [InlineData(8, 1)]
     [InlineData(1, 1)]
-    public void DefaultPadding_Size_ScalesOfficialSixteenAt224(int size, int expected)
+    public void DefaultPadding_Size_ScalesOfficialSixteenAt224Truncated(int size, int expected)
     {
         Assert.Equal(expected, AgeAugmenter.DefaultPadding(size));
+    }
+
+    [Theory]
+    [InlineData(224, 16)]
+    [InlineData(96, 7)]
+    [InlineData(64, 5)]
+    [InlineData(32, 2)]
+    [InlineData(1, 1)]
+    public void LegacyPadding_Size_ScalesOfficialSixteenAt224Rounded(int size, int expected)
+    {
+        Assert.Equal(expected, AgeAugmenter.LegacyPadding(size));
     }
 
     [Fact]
