@@ -221,6 +221,10 @@ public static class RunPlots
         var plot = NewPlot();
         var palette = new ScottPlot.Palettes.Category10();
         const double groupWidth = 0.8;
+
+        // Past about 48 bars the value labels overlap into an unreadable band (4 runs x 20 age ranges); the bars alone
+        // still compare, and every caller prints the same values as a table.
+        var labelled = series.Count * categories.Count <= 48;
         var barWidth = groupWidth / series.Count;
         for (var s = 0; s < series.Count; s++)
         {
@@ -241,7 +245,7 @@ public static class RunPlots
                     Size = barWidth * 0.95,
                     FillColor = colour,
                     LineWidth = 0,
-                    Label = FormatValue(values[c]),
+                    Label = labelled ? FormatValue(values[c]) : string.Empty,
                 });
             }
 
