@@ -51,7 +51,7 @@ public static class RunRangeComparison
     {
         var shared = SharedRanges(series, minCount);
         var categories = shared.Select(r => Label(r)).ToList();
-        var values = series.Select(s => (s.Name, (IReadOnlyList<double>)shared.Select(r => s.Ranges.First(x => x.From == r.From).Mae).ToList())).ToList();
+        var values = series.Select(s => (s.Name, (IReadOnlyList<double>)shared.Select(r => Mae(s, r)).ToList())).ToList();
         RunPlots.WriteBarChart(pngPath, title, categories, values, $"MAE ({unit})");
     }
 
@@ -65,11 +65,14 @@ public static class RunRangeComparison
         foreach (var r in shared)
         {
             text.Append(CultureInfo.InvariantCulture, $"| {Label(r)} | {r.Count} |");
-            foreach (var s in series) text.Append(CultureInfo.InvariantCulture, $" {s.Ranges.First(x => x.From == r.From).Mae:F2} |");
+            foreach (var s in series) text.Append(CultureInfo.InvariantCulture, $" {Mae(s, r):F2} |");
             text.Append('\n');
         }
         return text.ToString();
     }
+
+    // SharedRanges proved every series holds the same ranges, so a range is found by its start.
+    private static double Mae(Series series, RangeError range) => series.Ranges.First(x => x.From == range.From).Mae;
 
     private static string Label(RangeError r) => string.Create(CultureInfo.InvariantCulture, $"{r.From:0.##}-{r.To:0.##}");
 }

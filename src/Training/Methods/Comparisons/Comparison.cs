@@ -78,10 +78,7 @@ public static class Comparison
         }
         catch (OperationCanceledException)
         {
-            foreach (var lane in lanes)
-            {
-                if (!lane.Process.HasExited) lane.Process.Kill(entireProcessTree: true);
-            }
+            foreach (var lane in lanes) lane.Stop();
             log.WriteLine("Interrupted: the lanes were stopped. Finished runs are kept; rerun the same command to resume.");
             return 130;
         }

@@ -98,13 +98,19 @@ public sealed class ComparisonRunner(string outDir, string deviceName, TextWrite
             var run = new RunDirectory(cell.Folder);
             string name = Path.GetFileName(cell.Folder);
             string prefix = $"[{i + 1}/{cells.Count}] {name}";
-            if (IsFinished(run))
+
+            // Looked at before the claim (the common case, no lock taken) and again after it, for a cell another
+            // process finished in between.
+            bool ReuseIfFinished()
             {
+                if (!IsFinished(run)) return false;
                 CheckSameConfig(run, cell);
                 log.WriteLine($"{prefix}: finished earlier, reusing its reports");
                 outcomes.Add(new CellOutcome(cell, CellStatus.Reused, ReadTestTable(run), null));
-                continue;
+                return true;
             }
+
+            if (ReuseIfFinished()) continue;
             using var claim = CellClaim.TryTake(OutDir, name);
             if (claim is null)
             {
@@ -112,13 +118,7 @@ public sealed class ComparisonRunner(string outDir, string deviceName, TextWrite
                 outcomes.Add(new CellOutcome(cell, CellStatus.Elsewhere, null, null));
                 continue;
             }
-            if (IsFinished(run))
-            {
-                // Another process finished it between the first look and the claim.
-                CheckSameConfig(run, cell);
-                outcomes.Add(new CellOutcome(cell, CellStatus.Reused, ReadTestTable(run), null));
-                continue;
-            }
+            if (ReuseIfFinished()) continue;
             bool resume = run.HasConfig;
             if (resume) CheckSameConfig(run, cell);
             log.WriteLine($"{prefix}: {(resume ? "resuming an interrupted run" : "training")}");

@@ -15,22 +15,20 @@ public sealed class LaneProcess(Process process, StreamWriter log) : IDisposable
 {
     public Process Process { get; } = process;
 
+    /// <summary>Waits for the lane to end; a cancellation is thrown to the caller, which stops every lane (<see cref="Stop"/>).</summary>
     public int WaitForExit(CancellationToken cancellation)
     {
-        try
-        {
-            Process.WaitForExitAsync(cancellation).GetAwaiter().GetResult();
-        }
-        catch (OperationCanceledException)
-        {
-            // The cells keep their last checkpoint; the next invocation resumes them.
-            if (!Process.HasExited) Process.Kill(entireProcessTree: true);
-            Process.WaitForExit();
-            throw;
-        }
+        Process.WaitForExitAsync(cancellation).GetAwaiter().GetResult();
         // The asynchronous output copy ends only after the exit is observed.
         Process.WaitForExit();
         return Process.ExitCode;
+    }
+
+    /// <summary>Kills the lane and its children and waits for them; its cells keep their last checkpoint.</summary>
+    public void Stop()
+    {
+        if (!Process.HasExited) Process.Kill(entireProcessTree: true);
+        Process.WaitForExit();
     }
 
     public void Dispose()
