@@ -3,6 +3,7 @@ using ConR.Training.Age.Losses;
 using ConR.Training.Age.Models;
 using ConR.Training.ConR;
 using ConR.Training.Encoder;
+using ConR.Training.Encoder.Pretrained;
 using ConR.Training.Engine;
 using ConR.Training.Methods;
 
@@ -38,12 +39,12 @@ public sealed record AgeTrainConfig() : TrainingOptions(Defaults)
 
     /// <summary>
     /// Where the encoder's weights start: <see cref="NoInit"/> (He-normal, from scratch) or
-    /// <see cref="Models.Pretrained.ImageNetResNet18.InitName"/>. A config.json from before this field reads as none,
+    /// <see cref="ImageNetResNet18.InitName"/> (<see cref="AgeImageNetInit"/>). A config.json from before this field reads as none,
     /// which is what those runs did.
     /// </summary>
     public string Init { get; init; } = NoInit;
 
-    public const string NoInit = "none";
+    public const string NoInit = EncoderInit.None;
 
     public double Width { get; init; } = 0.5;
     public int ImageSize { get; init; } = 64;
@@ -188,10 +189,8 @@ public sealed record AgeTrainConfig() : TrainingOptions(Defaults)
 
     private void ValidateInit()
     {
-        if (Init == NoInit) return;
-        if (Init != Models.Pretrained.ImageNetResNet18.InitName)
-            throw new ConfigurationException($"--init must be {NoInit} or {Models.Pretrained.ImageNetResNet18.InitName} (got '{Init}')");
-        Models.Pretrained.ImageNetResNet18.CheckModel(ModelSpec());
+        if (!EncoderInit.IsImageNet(Init)) return;
+        AgeImageNetInit.CheckSpec(ModelSpec());
         if (RrtFrom is not null) throw new ConfigurationException($"--rrt-from loads the encoder of a trained run; --init {Init} would be overwritten: drop one");
     }
 

@@ -1,4 +1,5 @@
 using ConR.Training.Age.Data;
+using ConR.Training.Encoder.Pretrained;
 using ConR.Training.Engine;
 using ConR.Training.Reporting;
 
@@ -18,7 +19,7 @@ public static class AgeTrainingRun
         config = config with { CropPadding = config.EffectiveCropPadding() };
         if (config.RrtFrom is not null) CheckRrtBase(config, outDir);
         // Before any data loads: a missing weights file is a setup error, not something to find after minutes of decoding.
-        if (config.Init == Models.Pretrained.ImageNetResNet18.InitName) Models.Pretrained.ImageNetResNet18.RequireFile(Models.Pretrained.ImageNetResNet18.DefaultPath);
+        if (config.Init == ImageNetResNet18.InitName) ImageNetResNet18.RequireFile(ImageNetResNet18.DefaultPath);
         var run = new RunDirectory(outDir);
         var device = DeviceSelector.Select(deviceName, log);
         // A new run's config.json is written only once its data has loaded, so a wrong --data leaves nothing behind

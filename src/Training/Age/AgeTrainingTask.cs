@@ -1,8 +1,8 @@
 using ConR.Training.Age.Data;
 using ConR.Training.Age.Losses;
 using ConR.Training.Age.Models;
-using ConR.Training.Age.Models.Pretrained;
 using ConR.Training.ConR;
+using ConR.Training.Encoder.Pretrained;
 using ConR.Training.Engine;
 using ConR.Training.Methods;
 using TorchSharp;
@@ -78,7 +78,7 @@ internal sealed class AgeTrainingTask : ITrainingTask<AgeValScore, AgeEpochRecor
         {
             if (config.Init == ImageNetResNet18.InitName)
             {
-                int loaded = ImageNetResNet18.Import(model, ImageNetResNet18.DefaultPath, data.Spec);
+                int loaded = AgeImageNetInit.Import(model, ImageNetResNet18.DefaultPath, data.Spec);
                 log.WriteLine($"Init: loaded {loaded} ImageNet tensors from {ImageNetResNet18.DefaultPath}; the regressor starts fresh.");
             }
             if (rrt)

@@ -1,10 +1,9 @@
-using ConR.Training.Age;
-using ConR.Training.Age.Models.Pretrained;
 using ConR.Training.ConR;
 using ConR.Training.Depth.Data;
 using ConR.Training.Depth.Losses;
 using ConR.Training.Depth.Models;
 using ConR.Training.Encoder;
+using ConR.Training.Encoder.Pretrained;
 using ConR.Training.Engine;
 
 namespace ConR.Training.Depth;
@@ -54,7 +53,7 @@ public sealed record DepthTrainConfig() : TrainingOptions(Defaults)
     /// </summary>
     public string Init { get; init; } = NoInit;
 
-    public const string NoInit = AgeTrainConfig.NoInit;
+    public const string NoInit = EncoderInit.None;
 
     /// <summary>Network input (and evaluation) width and height in pixels.</summary>
     public int ImageWidth { get; init; } = 64;
@@ -149,9 +148,7 @@ public sealed record DepthTrainConfig() : TrainingOptions(Defaults)
 
     private void ValidateInit()
     {
-        if (Init == NoInit) return;
-        if (Init != ImageNetResNet18.InitName)
-            throw new ConfigurationException($"--init must be {NoInit} or {ImageNetResNet18.InitName} (got '{Init}')");
+        if (!EncoderInit.IsImageNet(Init)) return;
         DepthImageNetInit.CheckSpec(ModelSpec());
     }
 }

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ConR.Training.Age.Models.Pretrained;
 using ConR.Training.ConR;
 using ConR.Training.Depth.Data;
+using ConR.Training.Encoder.Pretrained;
 using ConR.Training.Engine;
 using ConR.Training.Reporting;
 using TorchSharp;

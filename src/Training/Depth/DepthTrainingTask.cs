@@ -1,9 +1,9 @@
 using ConR.Shared.Metrics.Depth;
-using ConR.Training.Age.Models.Pretrained;
 using ConR.Training.ConR;
 using ConR.Training.Depth.Data;
 using ConR.Training.Depth.Losses;
 using ConR.Training.Depth.Models;
+using ConR.Training.Encoder.Pretrained;
 using ConR.Training.Engine;
 using TorchSharp;
 using TorchSharp.Modules;

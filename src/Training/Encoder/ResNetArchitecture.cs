@@ -7,7 +7,7 @@ public sealed record ResNetArchitecture(string Name, bool Bottleneck, int[] Bloc
 
     /// <summary>
     /// ResNet-18 with a third block in the last stage: the layout of CNTK's ImageNet ResNet-18, whose weights
-    /// <c>--init imagenet-resnet18</c> loads (<see cref="Age.Models.Pretrained.ImageNetResNet18"/>).
+    /// <c>--init imagenet-resnet18</c> loads (<see cref="Pretrained.ImageNetResNet18"/>).
     /// </summary>
     public static ResNetArchitecture ResNet18ImageNet { get; } = new("resnet18-imagenet", false, [2, 2, 2, 3]);
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using ConR.Training.Age.Models;
 using ConR.Training.Encoder;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -18,8 +17,8 @@ public delegate string OnnxModuleEmitter<in TModule>(ModuleOnnxExporter exporter
 /// <remarks>
 /// <para>Emitters are registered per module type (the most derived registered type wins); the built-ins cover
 /// Conv2d, BatchNorm2d, ReLU, MaxPool2d, Linear, Sequential, <see cref="BasicBlock"/>, <see cref="BottleneckBlock"/>,
-/// <see cref="ResNetEncoder"/> and <see cref="AgeRegressor"/>. A model built on the encoder (the depth U-Net) registers
-/// its own module with <see cref="Register{TModule}"/> and calls <see cref="EmitEncoderStages"/> for the skip connections.</para>
+/// and <see cref="ResNetEncoder"/>. A model built on the encoder registers its own module with <see cref="Register{TModule}"/>
+/// (the age regressor: encoder, pool, linear; the depth U-Net, which calls <see cref="EmitEncoderStages"/> for the skip connections).</para>
 /// <para>Module hyper-parameters come from TorchSharp 0.107's public properties (Conv2d <c>kernel_size</c>, <c>stride</c>,
 /// <c>padding</c>, <c>dilation</c>, <c>groups</c>; MaxPool2d likewise plus <c>ceil_mode</c>; BatchNorm2d <c>eps</c>,
 /// <c>running_mean</c>, <c>running_var</c>), submodules from <c>named_children()</c>, whose names are the field names.
@@ -53,7 +52,6 @@ public sealed class ModuleOnnxExporter
         Register<BasicBlock>((e, m, x) => e.EmitBasicBlock(m, x));
         Register<BottleneckBlock>((e, m, x) => e.EmitBottleneckBlock(m, x));
         Register<ResNetEncoder>((e, m, x) => e.EmitEncoderStages(m, x)[3]);
-        Register<AgeRegressor>((e, m, x) => e.EmitAgeRegressor(m, x));
     }
 
     public OnnxGraphBuilder Builder { get; }
@@ -266,17 +264,6 @@ public sealed class ModuleOnnxExporter
             pyramid[s + 1] = x;
         }
         return pyramid;
-    }
-
-    /// <summary>Encoder, global average pool, flatten, linear: the prediction of <see cref="AgeRegressor.forward"/>.</summary>
-    public string EmitAgeRegressor(AgeRegressor model, string input)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        var c = Children(model, ["encoder", "regressor"], []);
-        string map = Emit(c["encoder"], input, "encoder");
-        string pooled = Builder.GlobalAveragePool(map, Hint("pool"));
-        string features = Builder.Flatten(pooled, 1, Hint("features"));
-        return Emit(c["regressor"], features, "regressor");
     }
 
     /// <summary>

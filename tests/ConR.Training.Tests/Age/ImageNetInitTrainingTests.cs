@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using ConR.Training.Age;
-using ConR.Training.Age.Models.Pretrained;
-using ConR.Training.Tests.Age.Models.Pretrained;
+using ConR.Training.Encoder.Pretrained;
+using ConR.Training.Tests.Encoder.Pretrained;
 
 namespace ConR.Training.Tests.Age;
 

@@ -154,7 +154,7 @@ public sealed class ApiFixtureGenerator
         var softplus = graph.Softplus(graph.Conv(hidden, w2, b2, kernel, stride, pads, dilation, 1));
         var scale = graph.AddInitializer("metres", new[] { 2f }, 1);
         graph.AddOutput(graph.Mul(softplus, scale), "depth", OnnxDim.Symbolic("N"), OnnxDim.Fixed(1), OnnxDim.Fixed(DepthHeight), OnnxDim.Fixed(DepthWidth));
-        return graph.BuildModel(AgeOnnxExport.Producer, "fixture", "Tiny depth model for the API tests.", []).ToByteArray();
+        return graph.BuildModel(OnnxModelNames.Producer, "fixture", "Tiny depth model for the API tests.", []).ToByteArray();
     }
 
     // Per-pixel predictions of the graph on random images, and labels = prediction + noise growing with depth.

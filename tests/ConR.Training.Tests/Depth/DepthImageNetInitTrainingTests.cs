@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using ConR.Training.Depth.Models;
 using ConR.Training.Depth;
-using ConR.Training.Age.Models.Pretrained;
-using ConR.Training.Tests.Age.Models.Pretrained;
+using ConR.Training.Encoder.Pretrained;
+using ConR.Training.Tests.Encoder.Pretrained;
 
 namespace ConR.Training.Tests.Depth;
 

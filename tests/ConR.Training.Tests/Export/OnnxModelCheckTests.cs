@@ -63,12 +63,12 @@ public sealed class OnnxModelCheckTests
         using var session = new InferenceSession(AgeOnnxExport.ToOnnx(model));
         var input = session.InputMetadata[AgeOnnxExport.InputName];
         Assert.Equal([-1, 3, 16, 16], input.Dimensions);
-        Assert.Equal(AgeOnnxExport.BatchDimension, input.SymbolicDimensions[0]);
+        Assert.Equal(OnnxModelNames.BatchDimension, input.SymbolicDimensions[0]);
         Assert.Equal(typeof(float), input.ElementType);
         var output = session.OutputMetadata[AgeOnnxExport.OutputName];
         Assert.Equal([-1, 1], output.Dimensions);
-        Assert.Equal(AgeOnnxExport.BatchDimension, output.SymbolicDimensions[0]);
-        Assert.Equal(AgeOnnxExport.Producer, session.ModelMetadata.ProducerName);
+        Assert.Equal(OnnxModelNames.BatchDimension, output.SymbolicDimensions[0]);
+        Assert.Equal(OnnxModelNames.Producer, session.ModelMetadata.ProducerName);
         var meta = session.ModelMetadata.CustomMetadataMap;
         Assert.Equal("age", meta["task"]);
         Assert.Equal("resnet34", meta["architecture"]);

@@ -9,8 +9,8 @@ namespace ConR.Training.Age.Data;
 /// (any order, extra columns ignored), then one image per line. Paths are relative to the data directory.
 /// </summary>
 /// <remarks>
-/// Fields are trimmed and may be double-quoted ("" inside quotes is a literal quote); a record must fit on one line.
-/// Blank lines are ignored. Labels use the invariant culture. Splits are case-sensitive, as in the official
+/// Fields are trimmed and may be double-quoted ("" inside quotes is a literal quote); a record must fit on one line
+/// (<see cref="CsvFields"/>). Blank lines are ignored. Labels use the invariant culture. Splits are case-sensitive, as in the official
 /// pandas code (<c>df[df['split'] == 'train']</c>).
 /// </remarks>
 public static class DirCsvReader
@@ -48,7 +48,7 @@ public static class DirCsvReader
             if (string.IsNullOrWhiteSpace(line)) continue;
             if (columns is null)
             {
-                var header = SplitFields(line) ?? throw new DataFormatException($"{name}:{lineNumber}: header has an unterminated quote.");
+                var header = CsvFields.Split(line) ?? throw new DataFormatException($"{name}:{lineNumber}: header has an unterminated quote.");
                 columns = FindColumns(header, name, lineNumber);
                 columnCount = header.Count;
                 continue;
@@ -68,44 +68,6 @@ public static class DirCsvReader
         return new DirCsvReadResult(samples, skipped);
     }
 
-    // Returns null when a quote is not closed on the line.
-    internal static List<string>? SplitFields(string line)
-    {
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        bool quoted = false;
-        bool started = false;
-        for (int i = 0; i < line.Length; i++)
-        {
-            char c = line[i];
-            if (quoted)
-            {
-                if (c != '"') field.Append(c);
-                else if (i + 1 < line.Length && line[i + 1] == '"') field.Append(line[++i]);
-                else quoted = false;
-            }
-            else if (c == '"' && !started)
-            {
-                field.Clear();
-                quoted = started = true;
-            }
-            else if (c == ',')
-            {
-                fields.Add(field.ToString().Trim());
-                field.Clear();
-                started = false;
-            }
-            else
-            {
-                field.Append(c);
-                started |= !char.IsWhiteSpace(c);
-            }
-        }
-        if (quoted) return null;
-        fields.Add(field.ToString().Trim());
-        return fields;
-    }
-
     private static int[] FindColumns(List<string> header, string name, int lineNumber)
     {
         var columns = new int[RequiredColumns.Length];
@@ -123,7 +85,7 @@ public static class DirCsvReader
 
     private static (DirSample? Sample, string? Error) ParseRow(string line, int lineNumber, int[] columns, int columnCount, string root, double maxLabel)
     {
-        var fields = SplitFields(line);
+        var fields = CsvFields.Split(line);
         if (fields is null) return (null, "unterminated quote.");
         if (fields.Count != columnCount) return (null, $"expected {columnCount} columns, found {fields.Count}.");
 

@@ -14,10 +14,8 @@ namespace ConR.Training.Age.Export;
 /// </summary>
 public static class AgeOnnxExport
 {
-    public const string InputName = "image";
+    public const string InputName = OnnxModelNames.ImageInput;
     public const string OutputName = "age";
-    public const string BatchDimension = "N";
-    public const string Producer = "ConR.Web";
 
     /// <summary>The serialized ONNX model.</summary>
     public static byte[] ToOnnx(AgeRegressor model, OnnxWeightStorage weights = OnnxWeightStorage.Float32) => ToModel(model, weights).ToByteArray();
@@ -70,14 +68,21 @@ public static class AgeOnnxExport
         ArgumentNullException.ThrowIfNull(model);
         var spec = model.Spec;
         var builder = new OnnxGraphBuilder("conr_age_" + spec.Architecture.ToLowerInvariant());
-        var batch = OnnxDim.Symbolic(BatchDimension);
+        var batch = OnnxDim.Symbolic(OnnxModelNames.BatchDimension);
         string image = builder.AddInput(InputName, batch, OnnxDim.Fixed(ImageSpec.Channels), OnnxDim.Fixed(spec.ImageSize), OnnxDim.Fixed(spec.ImageSize));
-        string prediction = new ModuleOnnxExporter(builder, weights, roundModel).Emit(model, image);
+        string prediction = new ModuleOnnxExporter(builder, weights, roundModel).Register<AgeRegressor>(EmitAgeRegressor).Emit(model, image);
         builder.AddOutput(prediction, OutputName, batch, OnnxDim.Fixed(1));
         string doc = "ConR age regressor (eval mode, batch norm folded" + (weights == OnnxWeightStorage.Float16 ? "; conv/linear weights stored as float16)" : ")");
-        return builder.BuildModel(Producer, ProducerVersion(), doc, Metadata(spec, weights));
+        return builder.BuildModel(OnnxModelNames.Producer, OnnxModelNames.ProducerVersion(), doc, Metadata(spec, weights));
     }
 
-    private static string ProducerVersion() =>
-        typeof(AgeOnnxExport).Assembly.GetName().Version?.ToString() ?? "0";
+    /// <summary>Encoder, global average pool, flatten, linear: the prediction of <see cref="AgeRegressor.forward"/>.</summary>
+    private static string EmitAgeRegressor(ModuleOnnxExporter e, AgeRegressor model, string input)
+    {
+        var c = e.Children(model, ["encoder", "regressor"], []);
+        string map = e.Emit(c["encoder"], input, "encoder");
+        string pooled = e.Builder.GlobalAveragePool(map, e.Hint("pool"));
+        string features = e.Builder.Flatten(pooled, 1, e.Hint("features"));
+        return e.Emit(c["regressor"], features, "regressor");
+    }
 }

@@ -116,8 +116,8 @@ public sealed class DepthAugmenter
     public static DepthAugmenter Nyud2() => new(304, 228, 152, 114, 240);
 
     /// <summary>
-    /// The generator for sample <paramref name="index"/> in <paramref name="epoch"/>, seeded like the age
-    /// <see cref="Age.Data.BatchLoader"/> so the augmentation depends only on (seed, epoch, index).
+    /// The generator for sample <paramref name="index"/> in <paramref name="epoch"/>, seeded through
+    /// <see cref="SeedMix"/> as the age batches are, so the augmentation depends only on (seed, epoch, index).
     /// </summary>
     public static Random RandomFor(int seed, int epoch, int index) => new(SeedMix.Mix(seed, epoch, index, 0));
 

@@ -1,5 +1,4 @@
 using System.Text;
-using ConR.Training.Age.Data;
 using ConR.Training.Engine;
 
 namespace ConR.Training.Depth.Data;
@@ -13,7 +12,7 @@ namespace ConR.Training.Depth.Data;
 /// Here a path whose first component is exactly <c>data</c> is resolved that way when the stripped file exists;
 /// otherwise (no <c>data/</c> prefix, or a data directory that itself contains <c>data/</c>) it is joined as is.
 /// Absolute paths are kept. Either separator, / or \, splits components.</para>
-/// <para>Fields are trimmed and may be double-quoted (as in <see cref="DirCsvReader"/>); blank lines are ignored.</para>
+/// <para>Fields are trimmed and may be double-quoted (<see cref="CsvFields"/>, as in the age split files); blank lines are ignored.</para>
 /// </remarks>
 public static class DepthCsvReader
 {
@@ -80,7 +79,7 @@ public static class DepthCsvReader
 
     private static (DepthSample? Sample, string? Error) ParseRow(string line, int lineNumber, string root)
     {
-        var fields = DirCsvReader.SplitFields(line);
+        var fields = CsvFields.Split(line);
         if (fields is null) return (null, "unterminated quote.");
         if (fields.Count != 2) return (null, $"expected 2 columns (rgb path, depth path), found {fields.Count}.");
         string rgb = fields[0], depth = fields[1];

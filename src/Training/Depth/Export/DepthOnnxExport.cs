@@ -1,5 +1,4 @@
 using System.Globalization;
-using ConR.Training.Age.Export;
 using ConR.Training.Depth.Data;
 using ConR.Training.Depth.Models;
 using ConR.Training.Encoder;
@@ -18,14 +17,17 @@ namespace ConR.Training.Depth.Export;
 /// </summary>
 public static class DepthOnnxExport
 {
-    public const string InputName = "image";
+    public const string InputName = OnnxModelNames.ImageInput;
     public const string OutputName = "depth";
 
     public static byte[] ToOnnx(DepthNet model, OnnxWeightStorage weights = OnnxWeightStorage.Float32) => ToModel(model, weights).ToByteArray();
 
     public static ModelProto ToModel(DepthNet model, OnnxWeightStorage weights = OnnxWeightStorage.Float32) => Build(model, weights, roundModel: false);
 
-    /// <summary>As <see cref="AgeOnnxExport.RoundToStoredWeights"/>: the model then computes what the graph stores.</summary>
+    /// <summary>
+    /// Rounds <paramref name="model"/>'s weights in place to what an export with <paramref name="weights"/> stores, so
+    /// the model then computes what the graph stores. Float32: no change.
+    /// </summary>
     public static void RoundToStoredWeights(DepthNet model, OnnxWeightStorage weights)
     {
         if (weights != OnnxWeightStorage.Float32)
@@ -37,7 +39,7 @@ public static class DepthOnnxExport
         ArgumentNullException.ThrowIfNull(model);
         var spec = model.Spec;
         var builder = new OnnxGraphBuilder("conr_depth_" + spec.Architecture.ToLowerInvariant());
-        var batch = OnnxDim.Symbolic(AgeOnnxExport.BatchDimension);
+        var batch = OnnxDim.Symbolic(OnnxModelNames.BatchDimension);
         string image = builder.AddInput(InputName, batch, OnnxDim.Fixed(3), OnnxDim.Fixed(spec.ImageHeight), OnnxDim.Fixed(spec.ImageWidth));
         var exporter = new ModuleOnnxExporter(builder, weights, roundModel);
         if (spec.IsFullDecoder)
@@ -52,7 +54,7 @@ public static class DepthOnnxExport
         }
         string depth = exporter.Emit(model, image);
         builder.AddOutput(depth, OutputName, batch, OnnxDim.Fixed(1), OnnxDim.Fixed(spec.OutputHeight), OnnxDim.Fixed(spec.OutputWidth));
-        return builder.BuildModel(AgeOnnxExport.Producer, typeof(DepthOnnxExport).Assembly.GetName().Version?.ToString() ?? "0",
+        return builder.BuildModel(OnnxModelNames.Producer, OnnxModelNames.ProducerVersion(),
             "ConR depth encoder-decoder (eval mode, batch norm folded), output in metres", Metadata(spec, weights));
     }
 

@@ -1,6 +1,6 @@
 using ConR.Shared.Preprocessing;
 using ConR.Training.Depth.Data;
-using ConR.Training.Age.Models.Pretrained;
+using ConR.Training.Encoder.Pretrained;
 
 namespace ConR.Training.Depth.Models;
 

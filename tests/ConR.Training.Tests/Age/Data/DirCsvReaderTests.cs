@@ -125,14 +125,4 @@ public class DirCsvReaderTests
         Assert.StartsWith("ages.csv:5: ", result.Skipped[1]);
         Assert.StartsWith("ages.csv:6: ", result.Skipped[2]);
     }
-
-    [Theory]
-    [InlineData("a,b,c", new[] { "a", "b", "c" })]
-    [InlineData(" a , \"b\" ,", new[] { "a", "b", "" })]
-    [InlineData("\"say \"\"hi\"\"\",x", new[] { "say \"hi\"", "x" })]
-    [InlineData("\"1,2\",x", new[] { "1,2", "x" })]
-    public void SplitFields_QuotedAndPlainFields_AreUnquotedAndTrimmed(string line, string[] expected)
-    {
-        Assert.Equal(expected, DirCsvReader.SplitFields(line));
-    }
 }

@@ -1,13 +1,13 @@
 using ConR.Training.Depth.Models;
-using ConR.Training.Age.Models.Pretrained;
+using ConR.Training.Encoder.Pretrained;
 using ConR.Training.Engine;
-using static ConR.Training.Tests.Age.Models.Pretrained.ImageNetSyntheticFile;
+using static ConR.Training.Tests.Encoder.Pretrained.ImageNetSyntheticFile;
 using static TorchSharp.torch;
 
 namespace ConR.Training.Tests.Depth.Models;
 
 /// <summary>
-/// <c>train depth --init imagenet-resnet18</c> through the age importer, on the synthetic stand-in for the package's
+/// <c>train depth --init imagenet-resnet18</c> through the encoder's importer, on the synthetic stand-in for the package's
 /// file (its names and shapes, each tensor a constant of its own); the real file is checked by the parity tests.
 /// </summary>
 [Collection(SeededTorchRuns.Name)]

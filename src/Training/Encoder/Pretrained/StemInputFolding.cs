@@ -1,12 +1,12 @@
 using ConR.Shared.Preprocessing;
 using static TorchSharp.torch;
 
-namespace ConR.Training.Age.Models.Pretrained;
+namespace ConR.Training.Encoder.Pretrained;
 
 /// <summary>
 /// Rewrites a stem convolution trained on BGR pixels at 0-255 minus per-channel means so that it gives the same
 /// response on our input, RGB <c>(x / 255 - mean) / std</c> (<see cref="ImageSpec"/>). The serving path, the model
-/// card's input spec and the exporter then stay exactly as they are for every other age model.
+/// card's input spec and the exporter then stay exactly as they are for every other model of the task.
 /// </summary>
 /// <remarks>
 /// <para>With P the pixel (0-255) and y our input, P_c = 255 (std_c y_c + mean_c), so the source network's input in our

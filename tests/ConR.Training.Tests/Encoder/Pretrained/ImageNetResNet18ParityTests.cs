@@ -1,13 +1,13 @@
 using ConR.Shared.Preprocessing;
 using ConR.Training.Age.Models;
-using ConR.Training.Age.Models.Pretrained;
+using ConR.Training.Encoder.Pretrained;
 using ConR.Training.Depth.Models;
 using ConR.Training.Encoder;
 using Microsoft.ML.OnnxRuntime;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
-namespace ConR.Training.Tests.Age.Models.Pretrained;
+namespace ConR.Training.Tests.Encoder.Pretrained;
 
 /// <summary>
 /// The imported network against the package's own ONNX graph under ONNX Runtime, at the file's fixed 224 px, on one
@@ -23,7 +23,7 @@ public sealed class ImageNetResNet18ParityTests(ITestOutputHelper output)
         var pixels = GeneratedImage();
         var expected = RunPackage(SourceInput(pixels));
         using var model = NewModel();
-        ImageNetResNet18.LoadAsIs(model, OnnxInitializers.Read(ImageNetResNet18.DefaultPath));
+        ImageNetResNet18.LoadAsIs(model.Encoder, OnnxInitializers.Read(ImageNetResNet18.DefaultPath));
 
         var actual = Features(model, SourceInput(pixels));
 
@@ -72,7 +72,7 @@ public sealed class ImageNetResNet18ParityTests(ITestOutputHelper output)
         var pixels = GeneratedImage();
         var expected = RunPackage(SourceInput(pixels));
         using var model = NewModel();
-        ImageNetResNet18.Import(model, ImageNetResNet18.DefaultPath, spec);
+        ImageNetResNet18.Import(model.Encoder, ImageNetResNet18.ReadFile(ImageNetResNet18.DefaultPath), spec);
         int plane = Size * Size;
         var ours = pixels.Select((p, i) => (p / 255f - spec.Mean[i / plane]) / spec.Std[i / plane]).ToArray();
         return Differences(Features(model, ours), expected);

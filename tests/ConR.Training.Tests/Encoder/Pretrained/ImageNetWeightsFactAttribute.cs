@@ -1,7 +1,7 @@
-using ConR.Training.Age.Models.Pretrained;
+using ConR.Training.Encoder.Pretrained;
 
 
-namespace ConR.Training.Tests.Age.Models.Pretrained;
+namespace ConR.Training.Tests.Encoder.Pretrained;
 
 /// <summary>
 /// A fact that needs the package's ResNet18.onnx. Restoring src/Training downloads it (PackageDownload), so it runs

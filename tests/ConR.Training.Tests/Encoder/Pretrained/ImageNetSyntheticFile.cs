@@ -1,11 +1,11 @@
-using ConR.Training.Age.Models.Pretrained;
+using ConR.Training.Encoder.Pretrained;
 using static TorchSharp.torch;
 
-namespace ConR.Training.Tests.Age.Models.Pretrained;
+namespace ConR.Training.Tests.Encoder.Pretrained;
 
 /// <summary>
 /// A stand-in for the package's ResNet18.onnx: its 110 initializer names and shapes, each tensor a constant of its
-/// own, so the importer's mapping can be checked without the 64 MB file (the age and depth import tests).
+/// own, so the importer's mapping can be checked without the 64 MB file (the importer's and the tasks' import tests).
 /// </summary>
 internal static class ImageNetSyntheticFile
 {

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using ConR.Training.Engine;
 using Onnx;
 
-namespace ConR.Training.Age.Models.Pretrained;
+namespace ConR.Training.Encoder.Pretrained;
 
 /// <summary>A float32 tensor read from an ONNX file: its shape and its values in row-major order.</summary>
 public sealed record OnnxTensor(long[] Shape, float[] Values)

@@ -1,16 +1,15 @@
 using System.Reflection;
 using ConR.Shared.Preprocessing;
-using ConR.Training.Encoder;
 using ConR.Training.Engine;
 using static TorchSharp.torch;
 
-namespace ConR.Training.Age.Models.Pretrained;
+namespace ConR.Training.Encoder.Pretrained;
 
 /// <summary>
 /// Loads the ImageNet ResNet-18 of the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 0.24.0 (MIT; a CNTK 2.6
 /// export: basic blocks in a [2,2,2,3] layout, widths 64-128-256-512, no convolution biases, BatchNorm eps 1e-5)
-/// into a <c>resnet18-imagenet</c> <see cref="ResNetEncoder"/> at width 1: the age model's (the regressor is left as
-/// initialised) or the depth model's (Depth.Models.DepthImageNetInit; the decoder is left as initialised).
+/// into a <c>resnet18-imagenet</c> <see cref="ResNetEncoder"/> at width 1. Each task wraps it for its model (Age.Models.AgeImageNetInit:
+/// the regressor is left as initialised; Depth.Models.DepthImageNetInit: the decoder is left as initialised).
 /// The graph's asymmetric pads are CNTK "same" padding, which equals torch's symmetric padding at even input sizes.
 /// </summary>
 public static class ImageNetResNet18
@@ -60,26 +59,6 @@ public static class ImageNetResNet18
     ];
 
     /// <summary>
-    /// Reads <paramref name="path"/> and loads it into <paramref name="model"/>'s encoder for input normalised by
-    /// <paramref name="spec"/> (<see cref="StemInputFolding"/>).
-    /// </summary>
-    /// <returns>The number of tensors loaded (110).</returns>
-    public static int Import(AgeRegressor model, string path, ImageSpec spec)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        CheckModel(model.Spec);
-        return Import(model.Encoder, ReadFile(path), spec);
-    }
-
-    /// <inheritdoc cref="Import(AgeRegressor, string, ImageSpec)"/>
-    public static int Import(AgeRegressor model, IReadOnlyDictionary<string, OnnxTensor> initializers, ImageSpec spec)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        CheckModel(model.Spec);
-        return Import(model.Encoder, initializers, spec);
-    }
-
-    /// <summary>
     /// Loads the file's tensors into <paramref name="encoder"/> for input normalised by <paramref name="spec"/>: the
     /// stem is rewritten for that input (<see cref="StemInputFolding"/>), every other tensor is copied as it is. The
     /// caller checks the model's shape first (<see cref="CheckShape"/>), so a refusal can name the flags that fit.
@@ -104,14 +83,6 @@ public static class ImageNetResNet18
     /// Copies the file's tensors unchanged: the encoder then expects the package's own input, BGR at 0-255 minus
     /// <see cref="InputMeansBgr"/> (what the parity test against ONNX Runtime feeds it).
     /// </summary>
-    public static int LoadAsIs(AgeRegressor model, IReadOnlyDictionary<string, OnnxTensor> initializers)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        CheckModel(model.Spec);
-        return LoadAsIs(model.Encoder, initializers);
-    }
-
-    /// <inheritdoc cref="LoadAsIs(AgeRegressor, IReadOnlyDictionary{string, OnnxTensor})"/>
     public static int LoadAsIs(ResNetEncoder encoder, IReadOnlyDictionary<string, OnnxTensor> initializers)
     {
         ArgumentNullException.ThrowIfNull(encoder);
@@ -146,13 +117,6 @@ public static class ImageNetResNet18
     {
         if (!File.Exists(path))
             throw new ConfigurationException($"--init {InitName}: {path} does not exist; restore src/Training (dotnet restore) so NuGet downloads Microsoft.ML.DnnImageFeaturizer.ResNet18 0.24.0");
-    }
-
-    /// <summary>Refuses an age model whose shape is not the one the file holds, with the flags that fix it.</summary>
-    public static void CheckModel(ModelSpec spec)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        CheckShape(spec.Architecture, spec.Width, spec.ImageSize, "--img-size 64 and more", spec.ImageSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>

@@ -1,9 +1,9 @@
 using ConR.Shared.Preprocessing;
-using ConR.Training.Age.Models.Pretrained;
+using ConR.Training.Encoder.Pretrained;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-namespace ConR.Training.Tests.Age.Models.Pretrained;
+namespace ConR.Training.Tests.Encoder.Pretrained;
 
 /// <summary>
 /// The folded stem on our normalised RGB input gives the source stem's response on BGR 0-255 minus the means: conv,
