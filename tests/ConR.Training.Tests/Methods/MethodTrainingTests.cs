@@ -176,8 +176,9 @@ public sealed class MethodTrainingTests
         Directory.CreateDirectory(oldRun);
         File.WriteAllText(Path.Combine(oldRun, "config.json"), oldJson);
         var fromOld = AgeTrainConfig.Read(Path.Combine(oldRun, "config.json"));
-        // Format 1 had one ConR step, the single forward pass: the migration keeps it.
-        var fromFlags = data.Config(conr: true, epochs: 1) with { ConRStep = "single-forward" };
+        // Format 1 had one ConR step, the single forward pass: the migration keeps it; it recorded no crop padding, so
+        // it gets the one it was trained with (the rounded rule: 1 px at 16).
+        var fromFlags = data.Config(conr: true, epochs: 1) with { ConRStep = "single-forward", CropPadding = 1 };
         Assert.Equal(fromFlags, fromOld);
         Assert.False(fromOld.Fds || fromOld.Bmse || fromOld.RankSim || fromOld.RrtFrom is not null);
 
