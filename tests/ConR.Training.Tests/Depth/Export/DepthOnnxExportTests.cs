@@ -13,8 +13,6 @@ namespace ConR.Training.Tests.Depth.Export;
 [Collection(SeededTorchRuns.Name)]
 public sealed class DepthOnnxExportTests(ITestOutputHelper output)
 {
-    private const double AbsoluteTolerance = 1e-3; // metres
-    private const double RelativeTolerance = 1e-4;
     private const string Python = "/usr/bin/python3";
 
     [Theory]
@@ -29,22 +27,7 @@ public sealed class DepthOnnxExportTests(ITestOutputHelper output)
         using var session = new InferenceSession(onnx, options);
         foreach (int batch in new[] { 8, 1 })
         {
-            long[] shape = [batch, 3, h, w];
-            var input = RandomInput(batch * 3 * h * w, (seed * 100) + batch);
-            float[] expected;
-            using (var scope = NewDisposeScope())
-            using (var noGrad = no_grad())
-            {
-                expected = model.forward(tensor(input, shape)).Depth.contiguous().data<float>().ToArray();
-            }
-            var (actual, outShape) = Run(session, DepthOnnxExport.InputName, input, shape, DepthOnnxExport.OutputName);
-            Assert.Equal(new long[] { batch, 1, model.Spec.OutputHeight, model.Spec.OutputWidth }, outShape);
-            var (maxAbs, scale) = Compare(actual, expected);
-            output.WriteLine($"{architecture} {w}x{h} x{fraction} batch {batch}: max |diff| {maxAbs:E2} m, scale {scale:F3} m");
-            Assert.True(maxAbs <= AbsoluteTolerance, $"max abs diff {maxAbs:E3} m");
-            Assert.True(maxAbs <= RelativeTolerance * scale || maxAbs <= 1e-5, $"max abs diff {maxAbs:E3} exceeds {RelativeTolerance} of {scale:F3}");
-            // The input must move the output, or parity would only compare the bias.
-            Assert.True(expected.Max() - expected.Min() > 0.05, "depth barely varies");
+            DepthExportParity.AssertBatchMatches(model, session, batch, (seed * 100) + batch, output, $"{architecture} {w}x{h} x{fraction}");
         }
     }
 
