@@ -60,7 +60,7 @@ internal static class CompareCommand
                 var arguments = prefix.Concat(LaneArguments.ForWorker(parse.Tokens.Select(t => t.Value).ToList())).ToList();
                 launcher = new ProcessLaneLauncher(fileName, arguments, Math.Max(1, Environment.ProcessorCount / laneCount));
             }
-            var run = new ComparisonRunOptions(parse.GetValue(equalPasses), laneCount, launcher, parse.GetValue(worker));
+            var run = new ComparisonRunOptions(parse.GetValue(equalPasses), laneCount, launcher, parse.GetValue(worker), parse.GetValue(options.BetaWarmup));
             return Comparison.Execute(common, methodList, parse.GetValue(both), parse.GetValue(seeds), parse.GetValue(output)!,
                 parse.GetValue(device)!, Console.Out, run, cancellation);
         }));

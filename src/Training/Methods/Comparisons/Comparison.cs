@@ -8,7 +8,8 @@ namespace ConR.Training.Methods.Comparisons;
 /// <param name="Lanes">Processes that train cells at the same time (each claims the next free cell); 1 = this process alone.</param>
 /// <param name="Launcher">Starts the lanes (needed when <paramref name="Lanes"/> &gt; 1).</param>
 /// <param name="Worker">This process is one lane of another invocation: it trains and leaves the table to that one.</param>
-public sealed record ComparisonRunOptions(bool EqualImagePasses = false, int Lanes = 1, ILaneLauncher? Launcher = null, bool Worker = false);
+/// <param name="BetaWarmup">The ConR cells' warm-up when --beta-warmup was given; null: each ConR cell gets the default for its epochs.</param>
+public sealed record ComparisonRunOptions(bool EqualImagePasses = false, int Lanes = 1, ILaneLauncher? Launcher = null, bool Worker = false, double? BetaWarmup = null);
 
 /// <summary>The whole `compare` command: plan the grid, run what is missing, write the table and the chart.</summary>
 public static class Comparison
@@ -25,7 +26,7 @@ public static class Comparison
         if (options.Lanes < 1) throw new ConfigurationException("--lanes must be at least 1");
         if (options.Lanes > 1 && options.Launcher is null) throw new ArgumentException("lanes need a launcher", nameof(options));
         var runner = new ComparisonRunner(outDir, deviceName, log);
-        var cells = runner.Plan(common, methods, withAndWithoutConR, seeds, options.EqualImagePasses);
+        var cells = runner.Plan(common, methods, withAndWithoutConR, seeds, options.EqualImagePasses, options.BetaWarmup);
         log.WriteLine($"Comparison grid: {methods.Count} method(s) x {(withAndWithoutConR ? "without/with ConR" : "without ConR")} x {seeds} seed(s) = {cells.Count} runs in {runner.OutDir}");
         if (options.EqualImagePasses && withAndWithoutConR)
             log.WriteLine($"Equal image-passes: runs without ConR train {ComparisonRunner.EqualPassEpochs(common)} epochs, runs with ConR {common.Epochs} ({common.ConRStep} step).");

@@ -42,6 +42,9 @@ public sealed record ComparisonResult(
 {
     /// <summary>Gets the epochs of the runs without ConR when they differ from the common --epochs (equal image-passes).</summary>
     public int? EpochsWithoutConR { get; init; }
+
+    /// <summary>The ConR cells' beta warm-up in epochs (null when the grid has no ConR cell).</summary>
+    public double? ConRBetaWarmupEpochs { get; init; }
 }
 
 /// <summary>The paper-style table of a finished grid: Markdown, JSON and the Few-shot MAE bar chart.</summary>
@@ -77,10 +80,12 @@ public static class ComparisonReport
         var runs = outcomes.Select(o => new RunEntry(Path.GetFileName(o.Cell.Folder), o.Cell.Method.Name, o.Cell.ConR, o.Cell.Seed,
             o.Status.ToString().ToLowerInvariant(), o.Error)).ToList();
         int? plainEpochs = outcomes.Where(o => !o.Cell.ConR).Select(o => (int?)o.Cell.Config.Epochs).FirstOrDefault();
+        double? warmup = outcomes.Where(o => o.Cell.ConR).Select(o => (double?)o.Cell.Config.BetaWarmupEpochs).FirstOrDefault();
         return new ComparisonResult("age", common.DataDir, common.CsvPath, Enumerable.Range(1, seeds).ToList(), methods.Select(m => m.Name).ToList(),
             "test", rows, deltas, runs)
         {
             EpochsWithoutConR = plainEpochs is int e && e != common.Epochs ? e : null,
+            ConRBetaWarmupEpochs = warmup,
         };
     }
 
@@ -104,7 +109,8 @@ public static class ComparisonReport
             $"Test split, best-on-val checkpoint of each run. Common flags: --arch {common.Architecture} --width {common.Width} --img-size {common.ImageSize} " +
             $"--epochs {common.Epochs} --batch-size {common.BatchSize} --lr {common.LearningRate} --schedule {common.Schedule} --loss {common.Loss}" +
             $"{(common.LimitTrain is int limit ? $" --limit-train {limit}" : "")}{(common.Init == AgeTrainConfig.NoInit ? "" : $" --init {common.Init}")}; " +
-            $"ConR --w {common.Window} --beta {common.Beta} --tau {common.Temperature} --e {common.PushingScale} --conr-step {common.ConRStep}. ");
+            $"ConR --w {common.Window} --beta {common.Beta} --tau {common.Temperature} --e {common.PushingScale} --conr-step {common.ConRStep}" +
+            $"{(result.ConRBetaWarmupEpochs is double warmup ? $" --beta-warmup {warmup.ToString(CultureInfo.InvariantCulture)}" : "")}. ");
         if (result.EpochsWithoutConR is int plainEpochs)
             text.Append(CultureInfo.InvariantCulture, $"Runs without ConR train {plainEpochs} epochs: as many backbone image-passes as the ConR runs' {common.Epochs}. ");
         text.Append(seeds > 1

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using ConR.Shared.Metrics;
 using ConR.Training.Age;
@@ -44,6 +45,23 @@ public sealed class ComparisonRunner(string outDir, string deviceName, TextWrite
     /// <summary>Gets how many cells reused the images decoded for an earlier cell.</summary>
     public int ImageCacheHits => images.Hits;
 
+    /// <summary>
+    /// How often a cell whose training failed inside libtorch is resumed from its last checkpoint before it is left
+    /// out of the table. TorchSharp 0.107 frees the Scalars it converts from numbers in a finalizer that can run while
+    /// the native call still reads them (dotnet/TorchSharp PR 1434, open), so a long grid can meet a one-off
+    /// "Unknown scalar type" deep inside its own BatchNorm or optimizer; the resumed epoch does not meet it again.
+    /// </summary>
+    public const int NativeErrorRetries = 2;
+
+    /// <summary>Replaces <see cref="TrainCell"/> (tests inject failures with it).</summary>
+    internal Func<ComparisonCell, bool, CancellationToken, int>? TrainCellOverride { get; init; }
+
+    /// <summary>Trains (or resumes) one cell and returns the exit code.</summary>
+    internal int TrainCell(ComparisonCell cell, bool resume, CancellationToken cancellation) =>
+        TrainCellOverride is { } train
+            ? train(cell, resume, cancellation)
+            : AgeTrainingRun.Execute(cell.Config, cell.Folder, resume, deviceName, log, images, cancellation);
+
     /// <summary>Methods × (without, with ConR) × seeds 1..<paramref name="seeds"/>, in that nesting order.</summary>
     /// <param name="common">The flags every cell shares.</param>
     /// <param name="methods">The grid's methods.</param>
@@ -53,8 +71,13 @@ public sealed class ComparisonRunner(string outDir, string deviceName, TextWrite
     /// Train the cells without ConR for as many backbone image-passes as the ConR cells (epochs times the views a ConR
     /// step passes per sample: 3 for the official step, 2 for two-view), instead of the same number of epochs.
     /// </param>
+    /// <param name="betaWarmup">
+    /// The ConR cells' beta warm-up (--beta-warmup); null: the default for their epochs, as `train age --conr` gives it.
+    /// Resolved per cell because the common flags carry no --conr: cells without ConR get none.
+    /// </param>
     public IReadOnlyList<ComparisonCell> Plan(
-        AgeTrainConfig common, IReadOnlyList<ComparisonMethod> methods, bool withAndWithoutConR, int seeds, bool equalImagePasses = false)
+        AgeTrainConfig common, IReadOnlyList<ComparisonMethod> methods, bool withAndWithoutConR, int seeds, bool equalImagePasses = false,
+        double? betaWarmup = null)
     {
         if (seeds < 1) throw new ConfigurationException("--seeds must be at least 1");
         var cells = new List<ComparisonCell>();
@@ -66,6 +89,7 @@ public sealed class ComparisonRunner(string outDir, string deviceName, TextWrite
                 {
                     var config = method.Apply(common, conr, seed);
                     if (equalImagePasses && !conr) config = config with { Epochs = EqualPassEpochs(common) };
+                    config = config with { BetaWarmupEpochs = conr ? betaWarmup ?? AgeTrainConfig.DefaultBetaWarmup(conr: true, config.Epochs) : 0 };
                     try
                     {
                         config.Validate();
@@ -122,21 +146,44 @@ public sealed class ComparisonRunner(string outDir, string deviceName, TextWrite
             bool resume = run.HasConfig;
             if (resume) CheckSameConfig(run, cell);
             log.WriteLine($"{prefix}: {(resume ? "resuming an interrupted run" : "training")}");
-            try
+            bool resumed = resume;
+            string? failure = null;
+            for (int attempt = 0; ; attempt++)
             {
-                int code = AgeTrainingRun.Execute(cell.Config, cell.Folder, resume, deviceName, log, images, cancellation);
-                if (code != 0) return null;
+                try
+                {
+                    if (TrainCell(cell, resume, cancellation) != 0) return null;
+                    break;
+                }
+                catch (TrainingDivergedException ex)
+                {
+                    failure = $"training stopped: {ex.Message}";
+                    break;
+                }
+                catch (ExternalException ex)
+                {
+                    string error = $"libtorch failed: {FirstLine(ex.Message)}";
+                    if (attempt == NativeErrorRetries)
+                    {
+                        failure = $"{error} (retried {NativeErrorRetries} times)";
+                        break;
+                    }
+                    resume = resumed = run.HasConfig;
+                    log.WriteLine($"{prefix}: {error}; {(resume ? "resuming from its last checkpoint" : "starting again")} (retry {attempt + 1} of {NativeErrorRetries})");
+                }
             }
-            catch (TrainingDivergedException ex)
+            if (failure is not null)
             {
-                log.WriteLine($"{prefix}: training stopped: {ex.Message}; left out of the table");
-                outcomes.Add(new CellOutcome(cell, CellStatus.Failed, null, ex.Message));
+                log.WriteLine($"{prefix}: {failure}; left out of the table");
+                outcomes.Add(new CellOutcome(cell, CellStatus.Failed, null, failure));
                 continue;
             }
-            outcomes.Add(new CellOutcome(cell, resume ? CellStatus.Resumed : CellStatus.Trained, ReadTestTable(run), null));
+            outcomes.Add(new CellOutcome(cell, resumed ? CellStatus.Resumed : CellStatus.Trained, ReadTestTable(run), null));
         }
         return outcomes;
     }
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 
     /// <summary>A run is finished when both evaluation reports exist (they are written after the last epoch).</summary>
     public static bool IsFinished(RunDirectory run) =>
