@@ -68,6 +68,9 @@ public sealed record AgeTrainConfig() : TrainingOptions(Defaults)
     /// <summary>The padding this run's augmentation uses (see <see cref="CropPadding"/>).</summary>
     public int EffectiveCropPadding() => CropPadding ?? Data.AgeAugmenter.LegacyPadding(ImageSize);
 
+    /// <summary>This config with its padding recorded: how it is written, read back and compared.</summary>
+    public AgeTrainConfig WithRecordedCropPadding() => this with { CropPadding = EffectiveCropPadding() };
+
     /// <summary>How the views pass through the network: official | single-forward | two-view (<see cref="ConRStepKind"/>).</summary>
     public string ConRStep { get; init; } = "official";
 
@@ -129,7 +132,7 @@ public sealed record AgeTrainConfig() : TrainingOptions(Defaults)
     public static AgeTrainConfig Read(string path)
     {
         var saved = RunDirectory.ReadJson<AgeTrainConfig>(path);
-        saved = saved with { CropPadding = saved.EffectiveCropPadding() };
+        saved = saved.WithRecordedCropPadding();
         return saved.Format != 1 ? saved : saved with
         {
             Format = CurrentFormat,

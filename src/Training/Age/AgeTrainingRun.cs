@@ -16,7 +16,7 @@ public static class AgeTrainingRun
     {
         config.Validate();
         // The padding is recorded (config.json), as Read gives it to runs written before it was: resumes compare alike.
-        config = config with { CropPadding = config.EffectiveCropPadding() };
+        config = config.WithRecordedCropPadding();
         if (config.RrtFrom is not null) CheckRrtBase(config, outDir);
         // Before any data loads: a missing weights file is a setup error, not something to find after minutes of decoding.
         if (config.Init == ImageNetResNet18.InitName) ImageNetResNet18.RequireFile(ImageNetResNet18.DefaultPath);

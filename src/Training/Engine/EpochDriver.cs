@@ -79,7 +79,9 @@ public class EpochDriver<TScore, TRecord>(TrainingOptions options, RunDirectory 
         while (true)
         {
             cancellation.ThrowIfCancellationRequested();
-            if (steps.Next(context) is not { } losses) break;
+            StepLosses? next;
+            using (CollectionFreeStep.Open()) next = steps.Next(context);
+            if (next is not { } losses) break;
             sumRegression += losses.Regression;
             sumConR += losses.ConR;
             images += losses.Images;

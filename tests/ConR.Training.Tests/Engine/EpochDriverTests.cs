@@ -1,4 +1,3 @@
-using ConR.Training.ConR;
 using ConR.Training.Engine;
 
 namespace ConR.Training.Tests.Engine;
@@ -92,17 +91,4 @@ public sealed class EpochDriverTests
 
     private static EpochDriver<double, LineFitRecord> Driver(RunDirectory run, int epochs) =>
         new(new LineFitOptions { Epochs = epochs, LearningRate = 0.1, Schedule = "constant" }, run, TextWriter.Null);
-
-    private sealed record LineFitOptions() : TrainingOptions(new TrainingDefaults
-    {
-        BatchSize = 6,
-        ConRVariant = "Clean",
-        Window = 1,
-        Beta = 0,
-        Temperature = 0.1,
-        PushingScale = 0,
-    })
-    {
-        public override ConROptions ConROptions() => ConROptions(global::ConR.Training.ConR.ConRVariant.Clean);
-    }
 }

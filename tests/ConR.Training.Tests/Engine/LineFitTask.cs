@@ -1,3 +1,5 @@
+using System.Runtime;
+using ConR.Training.ConR;
 using ConR.Training.Engine;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -32,6 +34,9 @@ internal sealed class LineFitTask : ITrainingTask<double, LineFitRecord>
     public int EpochsStepped { get; private set; }
 
     public bool? StartedResumed { get; private set; }
+
+    /// <summary>The collector's latency mode during each step, in order (see CollectionFreeStep).</summary>
+    public List<GCLatencyMode> StepLatencyModes { get; } = [];
 
     public nn.Module Model => model;
 
@@ -77,6 +82,7 @@ internal sealed class LineFitTask : ITrainingTask<double, LineFitRecord>
 
     private StepLosses Step(StepContext context)
     {
+        StepLatencyModes.Add(GCSettings.LatencyMode);
         using var scope = NewDisposeScope();
         var (x, y) = Points();
         optimizer.zero_grad();
@@ -102,3 +108,17 @@ internal sealed class LineFitTask : ITrainingTask<double, LineFitRecord>
 }
 
 internal sealed record LineFitRecord(int Epoch, double LearningRate, double TrainRegressionLoss, double ValMse);
+
+/// <summary>The training options of <see cref="LineFitTask"/> runs (ConR off).</summary>
+internal sealed record LineFitOptions() : TrainingOptions(new TrainingDefaults
+{
+    BatchSize = 6,
+    ConRVariant = "Clean",
+    Window = 1,
+    Beta = 0,
+    Temperature = 0.1,
+    PushingScale = 0,
+})
+{
+    public override ConROptions ConROptions() => ConROptions(global::ConR.Training.ConR.ConRVariant.Clean);
+}

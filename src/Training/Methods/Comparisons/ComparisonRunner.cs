@@ -46,10 +46,11 @@ public sealed class ComparisonRunner(string outDir, string deviceName, TextWrite
     public int ImageCacheHits => images.Hits;
 
     /// <summary>
-    /// How often a cell whose training failed inside libtorch is resumed from its last checkpoint before it is left
-    /// out of the table. TorchSharp 0.107 frees the Scalars it converts from numbers in a finalizer that can run while
-    /// the native call still reads them (dotnet/TorchSharp PR 1434, open), so a long grid can meet a one-off
-    /// "Unknown scalar type" deep inside its own BatchNorm or optimizer; the resumed epoch does not meet it again.
+    /// How often in a row a cell whose training failed inside libtorch is resumed from its last checkpoint, without a
+    /// new checkpoint in between, before it is left out of the table. TorchSharp 0.107 can free a Scalar it converted
+    /// from a number while libtorch still reads it (see <see cref="CollectionFreeStep"/>), so a long grid can meet a
+    /// one-off "Unknown scalar type" deep inside BatchNorm or the optimizer; a resumed epoch does not meet it again,
+    /// while an error that returns before any progress (a real defect) stops the cell.
     /// </summary>
     public const int NativeErrorRetries = 2;
 
@@ -148,7 +149,8 @@ public sealed class ComparisonRunner(string outDir, string deviceName, TextWrite
             log.WriteLine($"{prefix}: {(resume ? "resuming an interrupted run" : "training")}");
             bool resumed = resume;
             string? failure = null;
-            for (int attempt = 0; ; attempt++)
+            int checkpointed = CheckpointedEpochs(run), failuresInARow = 0;
+            while (true)
             {
                 try
                 {
@@ -163,13 +165,16 @@ public sealed class ComparisonRunner(string outDir, string deviceName, TextWrite
                 catch (ExternalException ex)
                 {
                     string error = $"libtorch failed: {FirstLine(ex.Message)}";
-                    if (attempt == NativeErrorRetries)
+                    int now = CheckpointedEpochs(run);
+                    failuresInARow = now > checkpointed ? 1 : failuresInARow + 1; // a run that got further starts over
+                    checkpointed = now;
+                    if (failuresInARow > NativeErrorRetries)
                     {
-                        failure = $"{error} (retried {NativeErrorRetries} times)";
+                        failure = $"{error} ({NativeErrorRetries} resumes in a row got no further)";
                         break;
                     }
                     resume = resumed = run.HasConfig;
-                    log.WriteLine($"{prefix}: {error}; {(resume ? "resuming from its last checkpoint" : "starting again")} (retry {attempt + 1} of {NativeErrorRetries})");
+                    log.WriteLine($"{prefix}: {error}; {(resume ? "resuming from its last checkpoint" : "starting again")} (retry {failuresInARow} of {NativeErrorRetries})");
                 }
             }
             if (failure is not null)
@@ -184,6 +189,10 @@ public sealed class ComparisonRunner(string outDir, string deviceName, TextWrite
     }
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
+
+    // Epochs the cell's last checkpoint holds (0 before the first).
+    private static int CheckpointedEpochs(RunDirectory run) =>
+        run.LastCheckpointDir() is null ? 0 : RunStateFile.ReadLast<JsonElement>(run).CompletedEpochs;
 
     /// <summary>A run is finished when both evaluation reports exist (they are written after the last epoch).</summary>
     public static bool IsFinished(RunDirectory run) =>
@@ -207,8 +216,8 @@ public sealed class ComparisonRunner(string outDir, string deviceName, TextWrite
         // --precision auto was resolved when the run started; config.json holds the choice.
         var precision = cell.Config.Precision == PrecisionChoice.Auto ? PrecisionChoice.Auto : saved.Precision;
         var comparable = saved with { Workers = cell.Config.Workers, Precision = precision };
-        // Read gives an unrecorded padding its value (AgeTrainConfig.EffectiveCropPadding); so must the cell's config.
-        var wanted = cell.Config with { CropPadding = cell.Config.EffectiveCropPadding() };
+        // Read records an unrecorded padding; so must the cell's config.
+        var wanted = cell.Config.WithRecordedCropPadding();
         if (comparable != wanted)
             throw new ConfigurationException($"{run.Root} holds a run with other flags than this comparison's ({run.ConfigPath}: {TrainingCheckpoints.Differences(comparable, wanted)}); use another --out or remove that folder");
     }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text.Json;
 using ConR.Training.Engine;
 using ConR.Training.Methods.Comparisons;
 using ConR.Training.Tests.Age;
@@ -46,6 +47,39 @@ public sealed class CompareNativeErrorTests
     }
 
     [Fact]
+    public void NativeErrorsAfterProgress_AreResumedEveryTime_TheBudgetIsForFailuresInARow()
+    {
+        using var data = new TinyAgeDataSet();
+        var log = new StringWriter();
+        var real = new ComparisonRunner(Path.Combine(data.Root, "native"), "cpu", log);
+        int calls = 0;
+        var runner = new ComparisonRunner(real.OutDir, "cpu", log)
+        {
+            TrainCellOverride = (cell, resume, cancellation) =>
+            {
+                var run = new RunDirectory(cell.Folder);
+                if (++calls <= 2 * ComparisonRunner.NativeErrorRetries)
+                {
+                    // One more epoch checkpointed each time before the error, as a run that fails now and then does.
+                    Directory.CreateDirectory(run.Root);
+                    run.CommitCheckpoint(calls, dir => RunStateFile.Write(dir, new RunState<JsonElement> { CompletedEpochs = calls, BestMetric = "valMae" }));
+                    throw LibTorchError();
+                }
+                Directory.Delete(run.Root, recursive: true);
+                return real.TrainCell(cell, resume: false, cancellation);
+            },
+        };
+        var cells = runner.Plan(data.Config(epochs: 1), [ComparisonMethod.Parse("vanilla")], withAndWithoutConR: false, seeds: 1);
+
+        var outcome = Assert.Single(runner.Run(cells)!);
+
+        Assert.Equal(1 + (2 * ComparisonRunner.NativeErrorRetries), calls);
+        Assert.NotEqual(CellStatus.Failed, outcome.Status);
+        Assert.NotNull(outcome.Test);
+        Assert.DoesNotContain("retry 2 of 2", log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NativeErrorEveryTime_TheCellFailsAfterTheRetries_AndTheGridGoesOn()
     {
         using var data = new TinyAgeDataSet();
@@ -70,7 +104,7 @@ public sealed class CompareNativeErrorTests
 
         Assert.Equal(1 + ComparisonRunner.NativeErrorRetries, failing);
         Assert.Equal([CellStatus.Failed, CellStatus.Trained], outcomes.Select(o => o.Status));
-        Assert.Contains("retried 2 times", outcomes[0].Error, StringComparison.Ordinal);
-        Assert.Contains("vanilla-s1: libtorch failed: Unknown scalar type (retried 2 times); left out of the table", log.ToString(), StringComparison.Ordinal);
+        Assert.Contains("2 resumes in a row got no further", outcomes[0].Error, StringComparison.Ordinal);
+        Assert.Contains("vanilla-s1: libtorch failed: Unknown scalar type (2 resumes in a row got no further); left out of the table", log.ToString(), StringComparison.Ordinal);
     }
 }
