@@ -19,6 +19,7 @@ public static class ConRTrainCli
             RetrainRegressorCommand.Create(),
             SynthDepthCommand.Create(),
             PlotRunsCommand.Create(),
+            DepthPanelCommand.Create(),
         };
     }
 }

@@ -49,27 +49,10 @@ public static class DepthEvaluation
     private static void WritePanel(string path, DepthData data, DepthTrainConfig config, float[][] predictions)
     {
         var (truth, _) = data.EvalTruth("val");
-        int w = config.ImageWidth, h = config.ImageHeight, n = Math.Min(DepthTrainingRun.PanelScenes, truth.Length);
-        var aug = data.EvalAugmenter;
+        int n = Math.Min(DepthTrainingRun.PanelScenes, truth.Length);
         var scenes = new List<(float[] Rgb, float[] Truth, float[] Prediction)>();
-        var chw = new float[aug.RgbLength];
-        var depth = new float[aug.EvalDepthLength];
-        for (int i = 0; i < n; i++)
-        {
-            var s = data.Val[i];
-            aug.ApplyEval(s.Rgb, s.Width, s.Height, s.Depth, s.Width, s.Height, chw, depth);
-            var hwc = new float[w * h * 3];
-            for (int c = 0; c < 3; c++)
-            {
-                for (int p = 0; p < w * h; p++)
-                {
-                    // Undo the ImageNet normalisation for display.
-                    hwc[(p * 3) + c] = Math.Clamp((chw[(c * w * h) + p] * DepthAugmenter.ImageNetStd[c]) + DepthAugmenter.ImageNetMean[c], 0f, 1f);
-                }
-            }
-            scenes.Add((hwc, truth[i], predictions[i]));
-        }
+        for (int i = 0; i < n; i++) scenes.Add((DepthPanelScenes.DisplayRgb(data, data.Val[i]), truth[i], predictions[i]));
         float max = Math.Max(1f, scenes.SelectMany(s => s.Truth).DefaultIfEmpty(1f).Max());
-        RunPlots.WriteDepthPanel(path, scenes, w, h, MathF.Ceiling(max));
+        RunPlots.WriteDepthPanel(path, scenes, config.ImageWidth, config.ImageHeight, MathF.Ceiling(max));
     }
 }

@@ -276,31 +276,31 @@ public static class RunPlots
     /// <summary>
     /// One row per scene: the input RGB, the true depth and the predicted depth (turbo-like
     /// <see cref="DepthColormap"/> over [0, <paramref name="maxDepth"/>] m, non-finite depth black),
-    /// with a colour bar in metres. Small images are enlarged by an integer factor; the PNG is
-    /// <see cref="DepthPanelSize"/> pixels.
+    /// with a colour bar in metres; with <paramref name="widths"/>, a fourth column of interval widths in greys
+    /// (<see cref="IntervalWidthColormap"/>) and a colour bar of its own. Small images are enlarged by an integer factor;
+    /// the PNG is <see cref="DepthPanelSize"/> pixels.
     /// </summary>
     /// <param name="pngPath">Output file.</param>
     /// <param name="scenes">RGB as HWC floats in [0, 1] (width·height·3), depths in metres (width·height).</param>
     /// <param name="width">Image width in pixels.</param>
     /// <param name="height">Image height in pixels.</param>
     /// <param name="maxDepth">Depth at the top of the colour scale, in metres.</param>
-    /// <exception cref="ArgumentException">No scenes, or arrays of the wrong length.</exception>
+    /// <param name="widths">The optional interval-width column, one map per scene; null for the three depth columns alone.</param>
+    /// <exception cref="ArgumentException">No scenes, arrays of the wrong length, or a width column that does not fit the scenes.</exception>
     public static void WriteDepthPanel(
         string pngPath,
         IReadOnlyList<(float[] Rgb, float[] Truth, float[] Prediction)> scenes,
         int width,
         int height,
-        float maxDepth)
+        float maxDepth,
+        DepthPanelWidths? widths = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(pngPath);
         ArgumentNullException.ThrowIfNull(scenes);
         RequireNonEmpty(scenes.Count, nameof(scenes));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
-        if (!(maxDepth > 0) || float.IsInfinity(maxDepth))
-        {
-            throw new ArgumentOutOfRangeException(nameof(maxDepth), maxDepth, "Maximum depth must be positive and finite.");
-        }
+        RequirePositiveFinite(maxDepth, nameof(maxDepth));
 
         var pixels = (long)width * height;
         for (var i = 0; i < scenes.Count; i++)
@@ -314,18 +314,42 @@ public static class RunPlots
             }
         }
 
-        var png = DepthPanelRenderer.Render(scenes, width, height, maxDepth);
+        if (widths is not null)
+        {
+            RequireWidthColumn(widths, scenes.Count, pixels);
+        }
+
+        var png = DepthPanelRenderer.Render(scenes, width, height, maxDepth, widths);
         WriteFile(pngPath, png);
     }
 
-    /// <summary>Pixel size of the PNG that <see cref="WriteDepthPanel"/> writes.</summary>
-    public static (int Width, int Height) DepthPanelSize(int width, int height, int sceneCount)
+    /// <summary>Pixel size of the PNG that <see cref="WriteDepthPanel"/> writes, with or without the interval-width column.</summary>
+    public static (int Width, int Height) DepthPanelSize(int width, int height, int sceneCount, bool withWidthColumn = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sceneCount);
-        var layout = new DepthPanelLayout(width, height, sceneCount);
+        var layout = new DepthPanelLayout(width, height, sceneCount, withWidthColumn);
         return (layout.Width, layout.Height);
+    }
+
+    private static void RequireWidthColumn(DepthPanelWidths widths, int sceneCount, long pixels)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(widths.Title, nameof(widths));
+        ArgumentException.ThrowIfNullOrWhiteSpace(widths.BarTitle, nameof(widths));
+        RequirePositiveFinite(widths.MaxWidth, nameof(widths));
+        if (widths.Widths is null || widths.Widths.Count != sceneCount || widths.Widths.Any(w => w is null || w.LongLength != pixels))
+        {
+            throw new ArgumentException($"The width column needs one map of {pixels} widths for each of the {sceneCount} scenes.", nameof(widths));
+        }
+    }
+
+    private static void RequirePositiveFinite(float value, string name)
+    {
+        if (!(value > 0) || float.IsInfinity(value))
+        {
+            throw new ArgumentOutOfRangeException(name, value, "The top of a colour scale must be positive and finite.");
+        }
     }
 
     private static Plot NewPlot()

@@ -152,9 +152,9 @@ public sealed class RunPlotsTests
     [Fact]
     public void DepthPanelTicks_AreRoundNumbersUpToMaxDepth()
     {
-        Assert.Equal([0, 2, 4, 6, 8, 10], DepthPanelRenderer.Ticks(10));
-        Assert.Equal([0, 0.2, 0.4, 0.6, 0.8], DepthPanelRenderer.Ticks(0.8));
-        Assert.Equal([0, 2.5, 5, 7.5, 10, 12.5], DepthPanelRenderer.Ticks(12.5));
+        Assert.Equal([0, 2, 4, 6, 8, 10], ColourBarScale.Ticks(10));
+        Assert.Equal([0, 0.2, 0.4, 0.6, 0.8], ColourBarScale.Ticks(0.8));
+        Assert.Equal([0, 2.5, 5, 7.5, 10, 12.5], ColourBarScale.Ticks(12.5));
     }
 
     [Fact]
