@@ -11,22 +11,23 @@ namespace ConR.Training.Tests.Engine;
 [Collection(SeededTorchRuns.Name)]
 public sealed class CollectionFreeStepTests
 {
-    // Far more than the young generation's budget, well inside the window's.
+    // About 120 MB: well inside the window's budget.
     private const int Allocations = 120_000;
     private const int AllocationSize = 1_000;
 
+    // Whether the same allocations collect without a window depends on the young generation's budget, which the
+    // runtime sizes from what survived before (CI once went 120 MB without a collection): no baseline is asserted.
     [Fact]
-    public void Window_NoCollectionWhileOpen_ThoughTheSameAllocationsCollectWithoutIt()
+    public void Window_NoCollectionWhileOpen_AndClosedAfter()
     {
-        int outside = CollectionsDuring(Allocate);
         int inside;
         using (CollectionFreeStep.Open())
         {
             Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
             inside = CollectionsDuring(Allocate);
+            Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
         }
 
-        Assert.True(outside > 0, "the allocations should collect without a window");
         Assert.Equal(0, inside);
         Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
     }
