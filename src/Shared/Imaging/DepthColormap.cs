@@ -11,49 +11,36 @@ namespace ConR.Shared.Imaging;
 /// </remarks>
 public static class DepthColormap
 {
-    private static readonly (byte R, byte G, byte B)[] Anchors =
-    [
-        (48, 18, 59),
-        (73, 62, 175),
-        (68, 106, 238),
-        (50, 149, 247),
-        (38, 189, 225),
-        (41, 221, 187),
-        (64, 243, 146),
-        (102, 253, 109),
-        (150, 250, 80),
-        (198, 235, 59),
-        (238, 208, 45),
-        (255, 171, 36),
-        (255, 128, 29),
-        (238, 84, 21),
-        (201, 45, 12),
-        (161, 18, 2),
-        (122, 4, 3),
-    ];
+    private static readonly AnchorPalette Palette = new(
+        [
+            (48, 18, 59),
+            (73, 62, 175),
+            (68, 106, 238),
+            (50, 149, 247),
+            (38, 189, 225),
+            (41, 221, 187),
+            (64, 243, 146),
+            (102, 253, 109),
+            (150, 250, 80),
+            (198, 235, 59),
+            (238, 208, 45),
+            (255, 171, 36),
+            (255, 128, 29),
+            (238, 84, 21),
+            (201, 45, 12),
+            (161, 18, 2),
+            (122, 4, 3),
+        ],
+        noData: (0, 0, 0));
 
     /// <summary>Colour used for NaN (no data): black.</summary>
-    public static (byte R, byte G, byte B) NoData { get; } = (0, 0, 0);
+    public static (byte R, byte G, byte B) NoData => Palette.NoData;
 
     /// <summary>
     /// Colour of <paramref name="t"/> in [0, 1]; values outside are clamped (±∞ included), NaN gives
     /// <see cref="NoData"/>.
     /// </summary>
-    public static (byte R, byte G, byte B) Map(float t)
-    {
-        if (float.IsNaN(t))
-        {
-            return NoData;
-        }
-
-        var segments = Anchors.Length - 1;
-        var position = Math.Clamp(t, 0f, 1f) * segments;
-        var index = Math.Min((int)position, segments - 1);
-        var fraction = position - index;
-        var (r0, g0, b0) = Anchors[index];
-        var (r1, g1, b1) = Anchors[index + 1];
-        return (Lerp(r0, r1, fraction), Lerp(g0, g1, fraction), Lerp(b0, b1, fraction));
-    }
+    public static (byte R, byte G, byte B) Map(float t) => Palette.Map(t);
 
     /// <summary>Colour of a depth in [0, <paramref name="maxDepth"/>] (same units); see <see cref="Map"/>.</summary>
     public static (byte R, byte G, byte B) MapDepth(float depth, float maxDepth)
@@ -65,7 +52,4 @@ public static class DepthColormap
 
         return Map(depth / maxDepth);
     }
-
-    private static byte Lerp(byte from, byte to, float fraction) =>
-        (byte)Math.Clamp((int)MathF.Round(from + ((to - from) * fraction)), 0, 255);
 }

@@ -14,37 +14,21 @@ namespace ConR.Training.Reporting;
 /// </remarks>
 internal static class IntervalWidthColormap
 {
-    private static readonly (byte R, byte G, byte B)[] Anchors =
-    [
-        (240, 240, 240),
-        (217, 217, 217),
-        (189, 189, 189),
-        (150, 150, 150),
-        (115, 115, 115),
-        (82, 82, 82),
-        (37, 37, 37),
-    ];
+    private static readonly AnchorPalette Palette = new(
+        [
+            (240, 240, 240),
+            (217, 217, 217),
+            (189, 189, 189),
+            (150, 150, 150),
+            (115, 115, 115),
+            (82, 82, 82),
+            (37, 37, 37),
+        ],
+        noData: (255, 0, 255));
 
     /// <summary>Colour of a NaN width (a NaN prediction): magenta, which no grey can be mistaken for.</summary>
-    internal static (byte R, byte G, byte B) NoData { get; } = (255, 0, 255);
+    internal static (byte R, byte G, byte B) NoData => Palette.NoData;
 
     /// <summary>Colour of <paramref name="t"/> in [0, 1]; values outside are clamped (±∞ included), NaN gives <see cref="NoData"/>.</summary>
-    internal static (byte R, byte G, byte B) Map(float t)
-    {
-        if (float.IsNaN(t))
-        {
-            return NoData;
-        }
-
-        var segments = Anchors.Length - 1;
-        var position = Math.Clamp(t, 0f, 1f) * segments;
-        var index = Math.Min((int)position, segments - 1);
-        var fraction = position - index;
-        var (r0, g0, b0) = Anchors[index];
-        var (r1, g1, b1) = Anchors[index + 1];
-        return (Lerp(r0, r1, fraction), Lerp(g0, g1, fraction), Lerp(b0, b1, fraction));
-    }
-
-    private static byte Lerp(byte from, byte to, float fraction) =>
-        (byte)Math.Clamp((int)MathF.Round(from + ((to - from) * fraction)), 0, 255);
+    internal static (byte R, byte G, byte B) Map(float t) => Palette.Map(t);
 }
