@@ -7,7 +7,7 @@ namespace ConR.Recalibrate.Tests;
 public sealed class AgeRecalibrationTests
 {
     [Fact]
-    public void Run_AgePackage_WritesTheNextVersionWithTheSameGraphAndASchema2Card()
+    public void Run_AgePackage_WritesTheNextVersionWithTheSameGraphAndACurrentCard()
     {
         using var workspace = AgeWorkspace.Create();
         var before = Packages.Card(workspace.Package);
@@ -17,7 +17,7 @@ public sealed class AgeRecalibrationTests
         Assert.True(exit == 0, $"exit {exit}\n{output}\n{error}");
         Assert.Contains("Reproduced the card's metrics", output, StringComparison.Ordinal);
         Assert.Equal(File.ReadAllBytes(Path.Combine(workspace.Package, "model.onnx")), File.ReadAllBytes(Path.Combine(workspace.Next, "model.onnx")));
-        Assert.Equal(2, (int)Packages.Json(workspace.Next)["schemaVersion"]!);
+        Assert.Equal(ModelCard.CurrentSchemaVersion, (int)Packages.Json(workspace.Next)["schemaVersion"]!);
 
         var after = Packages.Card(workspace.Next);
         Assert.Empty(after.Validate());
@@ -44,6 +44,11 @@ public sealed class AgeRecalibrationTests
         Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(oldTraining, nextTraining), "training changed");
 
         Assert.Equal(CalibrationKeys.Label, after.Calibration.Balanced.Table.Options.KeyedBy);
+
+        // A package from before the scaled table gets today's method: the age default bandwidth, a scale per label.
+        Assert.Null(before.Calibration.Balanced.Table.Scale);
+        Assert.Equal(CalibrationOptions.Age.ScaleBandwidth, after.Calibration.Balanced.Table.Scale!.Bandwidth);
+        Assert.Null(after.Calibration.Natural!.Table.Scale);
         Assert.Equal(CalibrationKeys.Prediction, after.Calibration.Natural!.Table.Options.KeyedBy);
         Assert.NotNull(after.Calibration.Balanced.TestCoverage.Shots);
         Assert.True(after.Calibration.Natural.TestCoverage.ImportanceWeighted);

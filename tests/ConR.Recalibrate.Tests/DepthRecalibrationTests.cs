@@ -1,5 +1,6 @@
 using ConR.Recalibrate.Tests.Support;
 using ConR.Shared.Calibration;
+using ConR.Shared.ModelPackage;
 
 namespace ConR.Recalibrate.Tests;
 
@@ -16,7 +17,7 @@ public sealed class DepthRecalibrationTests
         Assert.Contains("Reproduced the card's metrics: 80 values", output, StringComparison.Ordinal);
         Assert.Equal(File.ReadAllBytes(Path.Combine(workspace.Package, "model.onnx")), File.ReadAllBytes(Path.Combine(workspace.Next, "model.onnx")));
         var card = Packages.Card(workspace.Next);
-        Assert.Equal((2, 2), (card.SchemaVersion, card.Version));
+        Assert.Equal((ModelCard.CurrentSchemaVersion, 2), (card.SchemaVersion, card.Version));
         Assert.NotNull(card.Calibration.Natural);
         Assert.Contains($"fitted on the {12 * 32 * 24} val pixels", card.Calibration.Balanced.Method, StringComparison.Ordinal);
         Assert.Contains("Calibration data: the 12 val scenes", card.Calibration.Balanced.Method, StringComparison.Ordinal);

@@ -16,7 +16,7 @@ internal sealed record RecalibrateArguments(
     public const string Usage = """
         ConR.Recalibrate: recalibrate a model package from its ONNX graph. Runs models/NAME/V/model.onnx over the card's
         val and test splits with the card's input spec, refuses to go on unless that reproduces the card's val/test
-        metrics, fits the intervals of both label mixes (card schema 2) and writes models/NAME/V+1: the same model.onnx,
+        metrics, fits the intervals of both label mixes (the current card schema) and writes models/NAME/V+1: the same model.onnx,
         the old card's other fields, the new calibration.
 
           --package DIR            the package to recalibrate, REPO/NAME/V (required)

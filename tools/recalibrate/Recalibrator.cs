@@ -69,11 +69,17 @@ internal static class Recalibrator
         }
     }
 
-    /// <summary>The old card's range grid, levels and minimum samples: the new tables keep its ranges comparable.</summary>
+    /// <summary>
+    /// The old card's range grid, levels and minimum samples, so the new tables keep its ranges comparable; the
+    /// label-keyed table's scale bandwidth is the old card's if it had one, else today's default for the task (a
+    /// recalibration brings an old package to the current method).
+    /// </summary>
     public static CalibrationOptions Grid(ModelCard card)
     {
         var options = card.Calibration.Balanced.Table.Options;
-        return new CalibrationOptions(options.RangeWidth, options.RangeStart, options.Levels, options.MinSamplesPerRange);
+        var current = card.Task == ModelTasks.Depth ? CalibrationOptions.Depth : CalibrationOptions.Age;
+        return new CalibrationOptions(
+            options.RangeWidth, options.RangeStart, options.Levels, options.MinSamplesPerRange, ScaleBandwidth: options.ScaleBandwidth ?? current.ScaleBandwidth);
     }
 
     /// <exception cref="RecalibrationRefusedException">A reproduced metric differs from the card's.</exception>

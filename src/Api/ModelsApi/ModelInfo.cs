@@ -77,6 +77,8 @@ internal sealed record CalibrationInfo(string DefaultMix, IReadOnlyList<string> 
 /// <param name="KeyedBy">What the ranges partition: "prediction" (Mondrian by predicted range) or "label" (the true label; label-conditional).</param>
 /// <param name="Levels">The calibrated levels.</param>
 /// <param name="Ranges">Per range: edges, validation count (and effective count when weighted), half-width per level.</param>
+/// <param name="Scale">Label-keyed tables fitted normalised: the difficulty curve s(y) per label cell that a range's half-width
+/// multiplies (a label y allows |y - prediction| &lt;= q·s(y)); null for plain tables.</param>
 /// <param name="TestCoverage">Measured coverage per level: overall, per range, per predicted range (label-keyed tables), per
 /// true-label shot with median half-widths (schema 2), importance-weighted for the natural mix (null where no test sample fell).</param>
 /// <param name="TargetMet">Whether the coverage target was met.</param>
@@ -86,6 +88,7 @@ internal sealed record MixCalibrationInfo(
     string KeyedBy,
     IReadOnlyList<double> Levels,
     IReadOnlyList<CalibrationRange> Ranges,
+    LabelScale? Scale,
     CoverageReport TestCoverage,
     bool TargetMet,
     string TargetNote);
@@ -154,5 +157,5 @@ internal static class ModelInfoMapper
     }
 
     private static MixCalibrationInfo Mix(MixCalibrationCard mix) => new(
-        mix.Method, mix.Table.Options.KeyedBy, mix.Table.Options.Levels, mix.Table.Ranges, mix.TestCoverage, mix.TargetMet, mix.TargetNote);
+        mix.Method, mix.Table.Options.KeyedBy, mix.Table.Options.Levels, mix.Table.Ranges, mix.Table.Scale, mix.TestCoverage, mix.TargetMet, mix.TargetNote);
 }

@@ -18,22 +18,38 @@ namespace ConR.Shared.Calibration;
 /// What the ranges partition: <see cref="CalibrationKeys.Prediction"/> (the default, and what every schema-1 card
 /// means) or <see cref="CalibrationKeys.Label"/>.
 /// </param>
+/// <param name="ScaleBandwidth">
+/// Label-keyed tables only: normalise the residuals by a <see cref="LabelScale"/> smoothed with a Gaussian of this
+/// standard deviation (label units) over cells of RangeWidth / <see cref="ScaleCellsPerRange"/>; null for plain
+/// residuals (what every card before it means). Ignored when keyed by prediction, and then left out of the fitted table.
+/// </param>
 public sealed record CalibrationOptions(
     double RangeWidth,
     double RangeStart,
     IReadOnlyList<double> Levels,
     int MinSamplesPerRange = 30,
-    string KeyedBy = CalibrationKeys.Prediction)
+    string KeyedBy = CalibrationKeys.Prediction,
+    double? ScaleBandwidth = null)
 {
-    /// <summary>Age: 5-year ranges from 0, levels 0.8/0.9/0.95, at least 30 faces per range.</summary>
-    public static CalibrationOptions Age { get; } = new(5, 0, [0.8, 0.9, 0.95]);
+    /// <summary>Cells of a <see cref="LabelScale"/> per range width: 1 year for age, 0.1 m for depth.</summary>
+    public const int ScaleCellsPerRange = 5;
 
-    /// <summary>Depth: 0.5 m ranges from 0 m, levels 0.8/0.9/0.95, at least 30 pixels per range.</summary>
-    public static CalibrationOptions Depth { get; } = new(0.5, 0, [0.8, 0.9, 0.95]);
+    /// <summary>
+    /// Age: 5-year ranges from 0, levels 0.8/0.9/0.95, at least 30 faces per range; label-keyed tables normalised by a
+    /// difficulty curve smoothed over 2 years (chosen on the served model's val split by cross-fitting; docs/results.md).
+    /// </summary>
+    public static CalibrationOptions Age { get; } = new(5, 0, [0.8, 0.9, 0.95], ScaleBandwidth: 2);
 
-    /// <summary>The same grid and levels keyed by <paramref name="key"/> (a method, not a property, so the card's JSON does not carry it).</summary>
+    /// <summary>Depth: 0.5 m ranges from 0 m, levels 0.8/0.9/0.95, at least 30 pixels per range; scale smoothed over 0.2 m (the age choice in range widths).</summary>
+    public static CalibrationOptions Depth { get; } = new(0.5, 0, [0.8, 0.9, 0.95], ScaleBandwidth: 0.2);
+
+    /// <summary>
+    /// The same grid and levels keyed by <paramref name="key"/> (a method, not a property, so the card's JSON does not
+    /// carry it); a prediction-keyed table has no scale, so the bandwidth is dropped there.
+    /// </summary>
     /// <param name="key"><see cref="CalibrationKeys.Prediction"/> or <see cref="CalibrationKeys.Label"/>.</param>
-    public CalibrationOptions KeyedOn(string key) => this with { KeyedBy = key };
+    public CalibrationOptions KeyedOn(string key) =>
+        this with { KeyedBy = key, ScaleBandwidth = key == CalibrationKeys.Label ? ScaleBandwidth : null };
 
     /// <summary>
     /// The dictionary key of a level in <see cref="CalibrationRange.HalfWidths"/> and coverage tables: the shortest
@@ -63,6 +79,14 @@ public sealed record CalibrationOptions(
         if (!CalibrationKeys.IsKnown(KeyedBy))
         {
             problems.Add($"keyedBy: must be '{CalibrationKeys.Prediction}' or '{CalibrationKeys.Label}' (got {(KeyedBy is null ? "nothing" : $"'{KeyedBy}'")})");
+        }
+
+        if (ScaleBandwidth is { } bandwidth)
+        {
+            if (!(bandwidth > 0) || !double.IsFinite(bandwidth))
+            {
+                problems.Add($"scaleBandwidth: must be positive and finite (got {bandwidth.ToString(CultureInfo.InvariantCulture)})");
+            }
         }
 
         if (Levels is null || Levels.Count == 0)

@@ -11,7 +11,8 @@ namespace ConR.Shared.Calibration;
 /// <param name="HalfWidths">
 /// Half-width q per level in label units, keyed by <see cref="CalibrationOptions.LevelKey"/> ("0.9"). Keyed by
 /// prediction, the interval is [ŷ − q, ŷ + q]; keyed by label, q is the largest |y − ŷ| a true label y in this range is
-/// allowed. Non-negative.
+/// allowed; with a table <see cref="CalibrationTable.Scale"/> q is in units of s(y) and the residual allowed is q·s(y).
+/// Non-negative.
 /// </param>
 /// <param name="MergedFrom">
 /// How many of the original RangeWidth-wide ranges that held validation samples were merged into this one

@@ -16,11 +16,14 @@ namespace ConR.Shared.Calibration;
 /// validation sample fell.</param>
 /// <param name="LabelMin">Smallest possible label (0 years, 0 m); intervals are clipped to it.</param>
 /// <param name="LabelMax">Largest possible label; &gt; LabelMin; intervals are clipped to it.</param>
+/// <param name="Scale">Label-keyed tables only: the difficulty curve s(y) the residuals were divided by, so a label y
+/// allows |y − ŷ| ≤ q·s(y); null for plain residuals (every table before it).</param>
 public sealed record CalibrationTable(
     CalibrationOptions Options,
     IReadOnlyList<CalibrationRange> Ranges,
     double LabelMin,
-    double LabelMax)
+    double LabelMax,
+    LabelScale? Scale = null)
 {
     /// <summary>Gets a value indicating whether the ranges partition the true label (<see cref="CalibrationKeys.Label"/>).</summary>
     [JsonIgnore]
@@ -39,7 +42,7 @@ public sealed record CalibrationTable(
     /// The interval of <paramref name="level"/> around <paramref name="prediction"/>, both ends clamped into
     /// [LabelMin, LabelMax]. Keyed by prediction: [ŷ − q, ŷ + q] with q from <see cref="RangeFor"/> (a prediction far
     /// outside the label range gets a collapsed interval at the nearer bound). Keyed by label: the hull of the labels y
-    /// with |y − ŷ| ≤ q of y's range, which may be asymmetric around ŷ.
+    /// with |y − ŷ| ≤ q of y's range (times s(y) with a <see cref="Scale"/>), which may be asymmetric around ŷ.
     /// </summary>
     /// <exception cref="ArgumentException">The level was not calibrated (the message lists those that were), or the prediction is NaN.</exception>
     public PredictionInterval Interval(double prediction, double level)

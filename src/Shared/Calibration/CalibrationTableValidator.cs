@@ -8,6 +8,9 @@ internal static class CalibrationTableValidator
     // Edges further than this (in range widths) from the grid were not written by ConformalCalibrator.
     private const double GridTolerance = 1e-6;
 
+    // Bounds are built per request from the cells; a card with more than this was not written by ConformalCalibrator.
+    private const int MaxScaleCells = 100_000;
+
     public static IReadOnlyList<string> Problems(CalibrationTable table)
     {
         var problems = new List<string>();
@@ -18,6 +21,11 @@ internal static class CalibrationTableValidator
         if (!double.IsFinite(table.LabelMin) || !double.IsFinite(table.LabelMax) || !(table.LabelMin < table.LabelMax))
         {
             problems.Add($"labelMin/labelMax: labelMin must be below labelMax, both finite (got {F(table.LabelMin)} and {F(table.LabelMax)})");
+        }
+
+        if (table.Scale is not null)
+        {
+            problems.AddRange(ScaleProblems(table));
         }
 
         if (table.Ranges is null || table.Ranges.Count == 0)
@@ -81,6 +89,40 @@ internal static class CalibrationTableValidator
         }
 
         return problems;
+    }
+
+    // What LabelConditionalBounds and LabelScale.At rely on: a label-keyed table, a usable grid, a positive value per cell.
+    private static IEnumerable<string> ScaleProblems(CalibrationTable table)
+    {
+        var scale = table.Scale!;
+        if (!table.IsLabelKeyed)
+        {
+            yield return "scale: only a table keyed by label is normalised";
+        }
+
+        if (!double.IsFinite(scale.From) || !(scale.Step > 0) || !double.IsFinite(scale.Step))
+        {
+            yield return $"scale: from must be finite and step positive and finite (got {F(scale.From)} and {F(scale.Step)})";
+        }
+
+        if (!(scale.Bandwidth > 0) || !double.IsFinite(scale.Bandwidth))
+        {
+            yield return $"scale.bandwidth: must be positive and finite (got {F(scale.Bandwidth)})";
+        }
+
+        if (scale.Values is null || scale.Values.Count == 0 || scale.Values.Count > MaxScaleCells)
+        {
+            yield return $"scale.values: must hold 1 to {MaxScaleCells} values (got {scale.Values?.Count ?? 0})";
+            yield break;
+        }
+
+        for (var i = 0; i < scale.Values.Count; i++)
+        {
+            if (!(scale.Values[i] > 0) || !double.IsFinite(scale.Values[i]))
+            {
+                yield return $"scale.values[{i}]: must be positive and finite (got {F(scale.Values[i])})";
+            }
+        }
     }
 
     private static bool OnGrid(double edge, CalibrationOptions options)

@@ -172,6 +172,10 @@ public static class ConformalCalibrator
             offsets[g + 1] = offsets[g] + groups[g].Count;
         }
 
+        // Normalised (label-keyed tables with a bandwidth): scores |y − ŷ| / s(y), so q is in units of s.
+        var scale = byLabel && options.ScaleBandwidth is { } bandwidth
+            ? LabelScaleFitter.Fit(predictions, labels, options.RangeWidth / CalibrationOptions.ScaleCellsPerRange, bandwidth)
+            : null;
         var cursor = offsets[..^1];
         var residuals = new T[predictions.Length];
         var sampleWeights = weighted ? new T[predictions.Length] : [];
@@ -183,7 +187,8 @@ public static class ConformalCalibrator
                 sampleWeights[cursor[g]] = weights[i];
             }
 
-            residuals[cursor[g]++] = T.Abs(labels[i] - predictions[i]);
+            var residual = T.Abs(labels[i] - predictions[i]);
+            residuals[cursor[g]++] = scale is null ? residual : residual / T.CreateChecked(scale.At(double.CreateChecked(labels[i])));
         }
 
         var ranges = new CalibrationRange[groups.Count];
@@ -204,7 +209,8 @@ public static class ConformalCalibrator
                 weighted ? effective : null);
         }
 
-        return new CalibrationTable(options, ranges, labelMin, labelMax);
+        var fitted = byLabel ? options : options with { ScaleBandwidth = null };
+        return new CalibrationTable(fitted, ranges, labelMin, labelMax, scale);
     }
 
     private static (Dictionary<string, double> HalfWidths, bool Capped, double EffectiveCount) Unweighted<T>(Span<T> residuals, IReadOnlyList<double> levels)

@@ -2,11 +2,13 @@ namespace ConR.Shared.Calibration;
 
 // The interval of a table keyed by the true label: the labels y a prediction ŷ is consistent with,
 // C(ŷ) = { y : |y − ŷ| ≤ q(range of y) }, a label-conditional conformal set (Vovk's Mondrian predictors with a
-// taxonomy on the label), so P(y ∈ C | y in range r) ≥ level for every range r and any mix of labels. C can have
-// holes where a far range allows larger residuals than a near one; the interval is its hull [min C, max C], which
-// contains C and so keeps the guarantee.
+// taxonomy on the label), so P(y ∈ C | y in range r) ≥ level for every range r and any mix of labels. With a
+// LabelScale the condition is |y − ŷ| ≤ q(range of y)·s(y) (normalised conformal), and the guarantee is the same,
+// because the scores |y − ŷ| / s(y) are what was calibrated. C can have holes where a far range allows larger
+// residuals than a near one; the interval is its hull [min C, max C], which contains C and so keeps the guarantee.
 internal readonly struct LabelConditionalBounds
 {
+    // Pieces of the label axis with one allowed residual each: a range, or with a scale a range ∩ scale cell.
     private readonly double[] from;
     private readonly double[] to;
     private readonly double[] halfWidths;
@@ -17,19 +19,40 @@ internal readonly struct LabelConditionalBounds
     {
         var ranges = table.Ranges;
         var count = ranges.Count;
-        from = new double[count];
-        to = new double[count];
-        halfWidths = new double[count];
+        var pieces = new List<(double From, double To, double HalfWidth)>(count);
         labelMin = table.LabelMin;
         labelMax = table.LabelMax;
         for (var r = 0; r < count; r++)
         {
             // Labels in a gap between ranges belong to the nearer range (as RangeFor decides), labels beyond the
             // first or last range to that range: every label in [labelMin, labelMax] has exactly one q.
-            from[r] = r == 0 ? double.NegativeInfinity : (ranges[r - 1].To + ranges[r].From) / 2;
-            to[r] = r == count - 1 ? double.PositiveInfinity : (ranges[r].To + ranges[r + 1].From) / 2;
-            halfWidths[r] = CalibrationTable.HalfWidthOf(ranges[r], levelKey);
+            var rangeFrom = r == 0 ? double.NegativeInfinity : (ranges[r - 1].To + ranges[r].From) / 2;
+            var rangeTo = r == count - 1 ? double.PositiveInfinity : (ranges[r].To + ranges[r + 1].From) / 2;
+            var q = CalibrationTable.HalfWidthOf(ranges[r], levelKey);
+            if (table.Scale is not { } scale)
+            {
+                pieces.Add((rangeFrom, rangeTo, q));
+                continue;
+            }
+
+            var last = scale.Values.Count - 1;
+            var firstCell = double.IsNegativeInfinity(rangeFrom) ? 0 : scale.CellOf(rangeFrom);
+            var lastCell = double.IsPositiveInfinity(rangeTo) ? last : scale.CellOf(rangeTo);
+            for (var c = firstCell; c <= lastCell; c++)
+            {
+                // The end cells reach to infinity, as LabelScale.At clamps.
+                var a = Math.Max(rangeFrom, c == 0 ? double.NegativeInfinity : scale.EdgeOf(c));
+                var b = Math.Min(rangeTo, c == last ? double.PositiveInfinity : scale.EdgeOf(c + 1));
+                if (a < b)
+                {
+                    pieces.Add((a, b, q * scale.Values[c]));
+                }
+            }
         }
+
+        from = [.. pieces.Select(p => p.From)];
+        to = [.. pieces.Select(p => p.To)];
+        halfWidths = [.. pieces.Select(p => p.HalfWidth)];
     }
 
     /// <summary>

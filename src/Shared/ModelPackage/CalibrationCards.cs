@@ -22,6 +22,7 @@ public static class CalibrationCards
             $"{N(mix.ValEffectiveCount)} {wording.FittedOn} {wording.Samples} unweighted (the balanced DIR mix): a range's half-width q is the conformal " +
             "quantile ceil((n+1)*level) of its absolute residuals, and the interval of a prediction p is the hull of the labels y with " +
             "|y - p| <= q(range of y), so coverage holds in every true-label range (rare labels included) whatever the label mix. " +
+            Normalised(mix.Table, wording) +
             $"Ranges with fewer than {options.MinSamplesPerRange} {wording.FittedOn} {wording.Samples} are merged with their smaller neighbour; labels " +
             $"outside every range use the nearest; intervals are clipped to the label range. {Detail(wording)}Coverage measured on the " +
             $"{N(mix.TestEffectiveCount)} test {wording.Samples} unweighted, per true-label range, per predicted range and per true-label shot.";
@@ -34,6 +35,14 @@ public static class CalibrationCards
             $"(target >= 85%); median half-width {Width(report, key, wording)}.";
         return new MixCalibrationCard(method, mix.Table, report, mix.TargetMet, note);
     }
+
+    // Normalised conformal: what the scale is and why, in words; nothing for a plain table.
+    private static string Normalised(CalibrationTable table, CalibrationWording wording) => table.Scale is not { } scale
+        ? string.Empty
+        : $"Residuals are first divided by a difficulty curve s(y) (the mean absolute {wording.FittedOn} residual around y, Gaussian-smoothed " +
+          $"with a standard deviation of {N(scale.Bandwidth)} {wording.Unit} over {N(scale.Step)}-{wording.UnitAdjective} cells), q is fitted on " +
+          "|y - p| / s(y), and a label y allows |y - p| <= q*s(y): within a range the labels the model finds harder (often the rarest) get " +
+          "wider intervals and the easier ones narrower (normalised conformal prediction, Papadopoulos et al. 2002). ";
 
     private static MixCalibrationCard Natural(MixCalibration mix, CalibrationWording wording)
     {

@@ -48,7 +48,7 @@ public sealed record ModelCard(
     /// (<c>balanced</c>, <c>natural</c>), tables say what they are keyed by, and coverage reports add per-shot coverage
     /// and median half-widths.
     /// </summary>
-    public const int CurrentSchemaVersion = 2;
+    public const int CurrentSchemaVersion = 3;
 
     /// <summary>The oldest card format this code still reads: schema 1 (one calibration, read as the balanced one).</summary>
     public const int OldestReadableSchemaVersion = 1;

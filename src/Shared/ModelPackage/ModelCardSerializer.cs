@@ -23,7 +23,7 @@ public static class ModelCardSerializer
     /// Parses and validates a card. Checks run in order, and the first failing stage throws listing all of
     /// its problems: JSON syntax; schemaVersion (older than <see cref="ModelCard.OldestReadableSchemaVersion"/> or newer
     /// than <see cref="ModelCard.CurrentSchemaVersion"/>); missing required fields; JSON value types;
-    /// <see cref="ModelCard.Validate"/>. A schema-1 card is first upgraded (<see cref="ModelCardUpgrade"/>), so the
+    /// <see cref="ModelCard.Validate"/>. An older card is first upgraded (<see cref="ModelCardUpgrade"/>), so the
     /// result is always a current card and field paths in errors are current paths.
     /// </summary>
     /// <param name="json">The card text.</param>
@@ -52,7 +52,7 @@ public static class ModelCardSerializer
         var version = CheckSchemaVersion(card, sourceName);
         if (version < ModelCard.CurrentSchemaVersion)
         {
-            ModelCardUpgrade.FromSchema1(card);
+            ModelCardUpgrade.ToCurrent(card, version);
         }
 
         var missing = RequiredMembers.Missing(card, typeof(ModelCard), Options.PropertyNamingPolicy!);

@@ -10,7 +10,7 @@ public sealed class MixModelInfoTests
     [Theory]
     [InlineData("age")]
     [InlineData("depth")]
-    public async Task GetModel_Schema2Card_ShowsBothMixesCoverageTables(string name)
+    public async Task GetModel_CurrentCard_ShowsBothMixesCoverageTablesAndTheScale(string name)
     {
         await using var app = new ApiApplication();
         using var client = await app.StartReadyAsync();
@@ -29,8 +29,13 @@ public sealed class MixModelInfoTests
         Assert.Equal(["many", "median", "few"], calibration.Balanced.TestCoverage.Shots!.Select(s => s.Shot));
         Assert.NotNull(calibration.Balanced.TestCoverage.PredictedRanges);
 
+        // Schema 3: the balanced table is normalised by the card's difficulty curve, which the answer shows as stored.
+        Assert.Equal(card.Balanced.Table.Scale!.Values, calibration.Balanced.Scale!.Values);
+        Assert.Contains("difficulty curve", calibration.Balanced.Method, StringComparison.Ordinal);
+
         var natural = calibration.Natural!;
         Assert.Equal(CalibrationKeys.Prediction, natural.KeyedBy);
+        Assert.Null(natural.Scale);
         Assert.True(natural.TestCoverage.ImportanceWeighted);
         Assert.Equal(card.Natural!.TestCoverage.Overall, natural.TestCoverage.Overall);
         Assert.Equal(card.Natural.Table.Ranges.Select(r => r.EffectiveCount), natural.Ranges.Select(r => r.EffectiveCount));
@@ -53,5 +58,6 @@ public sealed class MixModelInfoTests
         Assert.Equal(CalibrationKeys.Prediction, calibration.Balanced.KeyedBy);
         Assert.NotEmpty(calibration.Balanced.TestCoverage.Ranges);
         Assert.Null(calibration.Balanced.TestCoverage.Shots);
+        Assert.Null(calibration.Balanced.Scale);
     }
 }

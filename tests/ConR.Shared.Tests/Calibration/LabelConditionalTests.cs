@@ -23,7 +23,7 @@ public class LabelConditionalTests(ITestOutputHelper output)
         double[] predictions = [.. Enumerable.Repeat(50.0, 80)];
         double[] labels = [.. Enumerable.Range(0, 80).Select(i => i < 40 ? 12.0 : 82.0)];
 
-        var byLabel = ConformalCalibrator.Fit(predictions, labels, CalibrationOptions.Age.KeyedOn(CalibrationKeys.Label), 0, 100);
+        var byLabel = ConformalCalibrator.Fit(predictions, labels, CalibrationOptions.Age.KeyedOn(CalibrationKeys.Label) with { ScaleBandwidth = null }, 0, 100);
         var byPrediction = ConformalCalibrator.Fit(predictions, labels, CalibrationOptions.Age, 0, 100);
 
         Assert.Equal([(10.0, 15.0, 40), (80.0, 85.0, 40)], byLabel.Ranges.Select(r => (r.From, r.To, r.ValCount)));

@@ -30,7 +30,7 @@ public class ModelCardSerializerTests
     {
         var root = TestCards.AgeJson();
 
-        Assert.Equal(2, (int)root["schemaVersion"]!);
+        Assert.Equal(ModelCard.CurrentSchemaVersion, (int)root["schemaVersion"]!);
         Assert.Equal("NCHW", (string?)root["input"]!["layout"]);
         Assert.Equal("many", (string?)root["trainHistogram"]!["shots"]![30]);
         var firstRange = root["calibration"]!["balanced"]!["table"]!["ranges"]![0]!;
@@ -92,7 +92,7 @@ public class ModelCardSerializerTests
     }
 
     [Theory]
-    [InlineData(3, "model.json: unsupported schemaVersion 3: newer than 2, the newest version this code reads; update the serving code")]
+    [InlineData(4, "model.json: unsupported schemaVersion 4: newer than 3, the newest version this code reads; update the serving code")]
     [InlineData(0, "model.json: unsupported schemaVersion 0: older than 1, the oldest version this code reads; re-export the package")]
     public void Deserialize_OtherSchemaVersion_NamesOlderOrNewer(int version, string expected)
     {
