@@ -12,12 +12,25 @@ public sealed class SchedulingTests
     [Fact]
     public async Task ParallelRequests_AllSucceedAndRunInBatchesOfMoreThanOne()
     {
-        await using var app = new ApiApplication(settings: new Dictionary<string, string?>
-        {
-            ["Inference:MaxBatchSize"] = "8",
-            ["Inference:MaxQueueDelayMs"] = "50",
-        });
+        // Each run takes 300 ms, so requests that arrive while the model is busy must queue and go together, however
+        // the host schedules the 24 requests (on a quiet machine they can trickle in one by one faster than the
+        // tiny fixture model runs, and then nothing ever waits: seen once in CI, 2026-12-07).
+        var slow = new List<SlowBackend>();
+        await using var app = new ApiApplication(
+            settings: new Dictionary<string, string?>
+            {
+                ["Inference:Models:0"] = "age",
+                ["Inference:MaxBatchSize"] = "8",
+                ["Inference:MaxQueueDelayMs"] = "50",
+            },
+            backends: real => new TestBackendFactory(real, (inner, _) =>
+            {
+                var backend = new SlowBackend(inner, TimeSpan.FromMilliseconds(300));
+                slow.Add(backend);
+                return backend;
+            }));
         using var client = await app.StartReadyAsync();
+        Assert.Single(slow).Slow = true;
         var images = Enumerable.Range(0, 24).Select(i => TestImages.Png(32, 32, seed: i)).ToArray();
 
         var responses = await Task.WhenAll(images.Select(image => client.PostAsync("/v1/age", Multipart.Image(image))));
