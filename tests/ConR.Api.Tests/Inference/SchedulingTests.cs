@@ -16,19 +16,14 @@ public sealed class SchedulingTests
         // the host schedules the 24 requests (on a quiet machine they can trickle in one by one faster than the
         // tiny fixture model runs, and then nothing ever waits: seen once in CI, 2026-12-07).
         var slow = new List<SlowBackend>();
-        await using var app = new ApiApplication(
-            settings: new Dictionary<string, string?>
+        await using var app = SlowAgeApp(
+            TimeSpan.FromMilliseconds(300),
+            slow,
+            new Dictionary<string, string?>
             {
-                ["Inference:Models:0"] = "age",
                 ["Inference:MaxBatchSize"] = "8",
                 ["Inference:MaxQueueDelayMs"] = "50",
-            },
-            backends: real => new TestBackendFactory(real, (inner, _) =>
-            {
-                var backend = new SlowBackend(inner, TimeSpan.FromMilliseconds(300));
-                slow.Add(backend);
-                return backend;
-            }));
+            });
         using var client = await app.StartReadyAsync();
         Assert.Single(slow).Slow = true;
         var images = Enumerable.Range(0, 24).Select(i => TestImages.Png(32, 32, seed: i)).ToArray();
@@ -70,20 +65,15 @@ public sealed class SchedulingTests
     public async Task FullQueue_Answers503WithRetryAfter()
     {
         var slow = new List<SlowBackend>();
-        await using var app = new ApiApplication(
-            settings: new Dictionary<string, string?>
+        await using var app = SlowAgeApp(
+            TimeSpan.FromSeconds(2),
+            slow,
+            new Dictionary<string, string?>
             {
-                ["Inference:Models:0"] = "age",
                 ["Inference:MaxBatchSize"] = "1",
                 ["Inference:MaxQueueLength"] = "1",
                 ["Inference:InferenceTimeoutMs"] = "20000",
-            },
-            backends: real => new TestBackendFactory(real, (inner, _) =>
-            {
-                var backend = new SlowBackend(inner, TimeSpan.FromSeconds(2));
-                slow.Add(backend);
-                return backend;
-            }));
+            });
         using var client = await app.StartReadyAsync();
         var backend = Assert.Single(slow);
         backend.Slow = true;
@@ -114,18 +104,13 @@ public sealed class SchedulingTests
     public async Task SlowInference_IsTerminatedAndAnswers504()
     {
         var slow = new List<SlowBackend>();
-        await using var app = new ApiApplication(
-            settings: new Dictionary<string, string?>
+        await using var app = SlowAgeApp(
+            TimeSpan.FromSeconds(30),
+            slow,
+            new Dictionary<string, string?>
             {
-                ["Inference:Models:0"] = "age",
                 ["Inference:InferenceTimeoutMs"] = "300",
-            },
-            backends: real => new TestBackendFactory(real, (inner, _) =>
-            {
-                var backend = new SlowBackend(inner, TimeSpan.FromSeconds(30));
-                slow.Add(backend);
-                return backend;
-            }));
+            });
         using var client = await app.StartReadyAsync();
         var backend = Assert.Single(slow);
         backend.Slow = true;
@@ -142,6 +127,20 @@ public sealed class SchedulingTests
         backend.Slow = false;
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/v1/age", Multipart.Image(TestImages.Png()))).StatusCode);
         Assert.Contains("conr_inference_rejected_total{model=\"age\",reason=\"timeout\"} 1", await client.GetStringAsync("/metrics"), StringComparison.Ordinal);
+    }
+
+    // Serves the age model alone; its backend waits `delay` per run once the test sets Slow (the warm-up runs at full speed).
+    private static ApiApplication SlowAgeApp(TimeSpan delay, List<SlowBackend> slow, Dictionary<string, string?> settings)
+    {
+        settings["Inference:Models:0"] = "age";
+        return new ApiApplication(
+            settings: settings,
+            backends: real => new TestBackendFactory(real, (inner, _) =>
+            {
+                var backend = new SlowBackend(inner, delay);
+                slow.Add(backend);
+                return backend;
+            }));
     }
 
     internal static double Sample(string metrics, string series)
