@@ -28,6 +28,11 @@ internal static class CalibrationTableValidator
             problems.AddRange(ScaleProblems(table));
         }
 
+        if (optionsUsable)
+        {
+            problems.AddRange(ScaleAgreementProblems(table));
+        }
+
         if (table.Ranges is null || table.Ranges.Count == 0)
         {
             problems.Add("ranges: must list at least one range");
@@ -124,6 +129,41 @@ internal static class CalibrationTableValidator
             }
         }
     }
+
+    // The card states the bandwidth twice (options.scaleBandwidth says how to refit, scale.bandwidth what was fitted) and
+    // the cell width once more implicitly (rangeWidth / ScaleCellsPerRange): a table whose parts disagree was edited by
+    // hand, and a refit from its options would silently give a different table.
+    private static IEnumerable<string> ScaleAgreementProblems(CalibrationTable table)
+    {
+        var options = table.Options!;
+        if (table.Scale is not { } scale)
+        {
+            if (options.ScaleBandwidth is not null && table.IsLabelKeyed)
+            {
+                yield return "scale: missing, but options.scaleBandwidth says the table is normalised";
+            }
+
+            if (options.ScaleBandwidth is not null && !table.IsLabelKeyed)
+            {
+                yield return "options.scaleBandwidth: only a table keyed by label is normalised";
+            }
+
+            yield break;
+        }
+
+        if (options.ScaleBandwidth is not { } bandwidth || !Same(bandwidth, scale.Bandwidth))
+        {
+            yield return $"scale.bandwidth: must equal options.scaleBandwidth (got {F(scale.Bandwidth)} and {(options.ScaleBandwidth is { } b ? F(b) : "nothing")})";
+        }
+
+        var step = options.RangeWidth / CalibrationOptions.ScaleCellsPerRange;
+        if (double.IsFinite(scale.Step) && !Same(step, scale.Step))
+        {
+            yield return $"scale.step: must be rangeWidth / {CalibrationOptions.ScaleCellsPerRange} = {F(step)} (got {F(scale.Step)})";
+        }
+    }
+
+    private static bool Same(double a, double b) => Math.Abs(a - b) <= GridTolerance * Math.Max(Math.Abs(a), Math.Abs(b));
 
     private static bool OnGrid(double edge, CalibrationOptions options)
     {

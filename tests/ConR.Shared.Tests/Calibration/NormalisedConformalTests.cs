@@ -100,6 +100,26 @@ public class NormalisedConformalTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Validate_ScaleDisagreeingWithItsOptions_IsNamed()
+    {
+        var (p, y) = Data(seed: 1);
+        var fitted = ConformalCalibrator.Fit(p, y, CalibrationOptions.Age.KeyedOn(CalibrationKeys.Label), 0, 100);
+        Assert.Empty(fitted.Validate());
+
+        var otherBandwidth = fitted with { Scale = fitted.Scale! with { Bandwidth = 3 } };
+        var noBandwidth = fitted with { Options = fitted.Options with { ScaleBandwidth = null } };
+        var otherStep = fitted with { Scale = fitted.Scale! with { Step = 2 } };
+        var noScale = fitted with { Scale = null };
+        var byPrediction = fitted with { Options = fitted.Options with { KeyedBy = CalibrationKeys.Prediction }, Scale = null };
+
+        Assert.Contains("scale.bandwidth: must equal options.scaleBandwidth (got 3 and 2)", otherBandwidth.Validate());
+        Assert.Contains("scale.bandwidth: must equal options.scaleBandwidth (got 2 and nothing)", noBandwidth.Validate());
+        Assert.Contains("scale.step: must be rangeWidth / 5 = 1 (got 2)", otherStep.Validate());
+        Assert.Contains("scale: missing, but options.scaleBandwidth says the table is normalised", noScale.Validate());
+        Assert.Contains("options.scaleBandwidth: only a table keyed by label is normalised", byPrediction.Validate());
+    }
+
+    [Fact]
     public void Card_ScaledTable_RoundTripsAndASchema2CardLoadsUnscaled()
     {
         var (p, y) = Data(seed: 1);
@@ -114,7 +134,9 @@ public class NormalisedConformalTests(ITestOutputHelper output)
 
         var schema2 = TestCards.AgeJson();
         schema2["schemaVersion"] = 2;
+        // What schema 2 wrote: no scale, and no bandwidth in the options either.
         schema2["calibration"]!["balanced"]!["table"]!.AsObject().Remove("scale");
+        schema2["calibration"]!["balanced"]!["table"]!["options"]!.AsObject().Remove("scaleBandwidth");
         var old = ModelCardSerializer.Deserialize(schema2.ToJsonString(), "model.json");
         Assert.Equal(ModelCard.CurrentSchemaVersion, old.SchemaVersion);
         Assert.Null(old.Calibration.Balanced.Table.Scale);
