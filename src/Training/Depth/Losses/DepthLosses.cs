@@ -40,12 +40,15 @@ public static class DepthRegressionLoss
 /// L = mean over pixels with y ≥ minDepth of [ (ŷ − y)²/(2σ²) + logsumexp_b( log p_b − (ŷ − c_b)²/(2σ²) ) ] · 2σ²,
 /// with bin centres c_b = start + (b + ½)·width (0.05 + 0.1·b for NYUD2) and p_b the normalised training pixel counts
 /// (bins below the bucket start take the bucket start's count). σ is fixed (the official NYUD2 README runs
-/// --init_noise_sigma 1 --fix_noise_sigma), and 2σ² is a constant that restores the MSE scale.
+/// --init_noise_sigma 1 --fix_noise_sigma), and 2σ² is a constant that restores the MSE scale. The logsumexp is read
+/// from a table (<see cref="BniNormaliser"/>): it depends on ŷ alone.
 /// </summary>
 public sealed class BalancedMseBni
 {
     /// <summary>A bin without training pixels gets this probability floor before the log (keeps the loss finite).</summary>
     public const double MinProbability = 1e-12;
+
+    private readonly BniNormaliser normaliser;
 
     private BalancedMseBni(float[] centres, float[] logPrior, double sigma, double minDepth)
     {
@@ -53,6 +56,7 @@ public sealed class BalancedMseBni
         LogPrior = logPrior;
         Sigma = sigma;
         MinDepth = minDepth;
+        normaliser = new BniNormaliser(centres, logPrior, sigma);
     }
 
     public IReadOnlyList<float> Centres { get; }
@@ -90,11 +94,8 @@ public sealed class BalancedMseBni
         if (p.numel() == 0) return (prediction.sum() * 0).MoveToOuterDisposeScope();
         var y = target.masked_select(mask).to_type(ScalarType.Float32);
         double twoVar = 2 * Sigma * Sigma;
-        var centres = tensor(Centres.ToArray(), device: prediction.device);
-        var logPrior = tensor(LogPrior.ToArray(), device: prediction.device);
         var fit = (p - y).square() / twoVar;
-        var logits = logPrior.unsqueeze(0) - (p.unsqueeze(1) - centres.unsqueeze(0)).square() / twoVar;
-        var perPixel = (fit + logits.logsumexp(1)) * twoVar;
+        var perPixel = (fit + normaliser.At(p).to_type(ScalarType.Float32)) * twoVar;
         return perPixel.mean().MoveToOuterDisposeScope();
     }
 }
