@@ -138,14 +138,11 @@ internal static class CalibrationTableValidator
         var options = table.Options!;
         if (table.Scale is not { } scale)
         {
-            if (options.ScaleBandwidth is not null && table.IsLabelKeyed)
+            if (options.ScaleBandwidth is not null)
             {
-                yield return "scale: missing, but options.scaleBandwidth says the table is normalised";
-            }
-
-            if (options.ScaleBandwidth is not null && !table.IsLabelKeyed)
-            {
-                yield return "options.scaleBandwidth: only a table keyed by label is normalised";
+                yield return table.IsLabelKeyed
+                    ? "scale: missing, but options.scaleBandwidth says the table is normalised"
+                    : "options.scaleBandwidth: only a table keyed by label is normalised";
             }
 
             yield break;

@@ -18,7 +18,7 @@ internal sealed class BniNormaliser
     private const double MarginSigmas = 12;
 
     private readonly double start, step;
-    private readonly double[] values, slopes;
+    private readonly double[] values, tangents; // F and F′·step per knot
 
     public BniNormaliser(IReadOnlyList<float> centres, IReadOnlyList<float> logPrior, double sigma)
     {
@@ -27,7 +27,7 @@ internal sealed class BniNormaliser
         start = centres.Min() - (MarginSigmas * sigma);
         var knots = (int)Math.Ceiling((centres.Max() + (MarginSigmas * sigma) - start) / step) + 1;
         values = new double[knots];
-        slopes = new double[knots];
+        tangents = new double[knots];
         var logits = new double[centres.Count];
         for (var k = 0; k < knots; k++)
         {
@@ -49,7 +49,7 @@ internal sealed class BniNormaliser
             }
 
             values[k] = max + Math.Log(sum);
-            slopes[k] = ((weightedCentre / sum) - p) / (sigma * sigma);
+            tangents[k] = step * ((weightedCentre / sum) - p) / (sigma * sigma);
         }
     }
 
@@ -66,7 +66,7 @@ internal sealed class BniNormaliser
         var i = u.detach().floor().to_type(ScalarType.Int64);
         var t = u - i.to_type(ScalarType.Float64);
         var f = tensor(values, device: device);
-        var d = tensor(slopes, device: device) * step;
+        var d = tensor(tangents, device: device);
         var t2 = t.square();
         var t3 = t2 * t;
 
@@ -77,7 +77,7 @@ internal sealed class BniNormaliser
         var h11 = t3 - t2;
         var next = i + 1;
         var interpolated = (h00 * f.take(i)) + (h10 * d.take(i)) + (h01 * f.take(next)) + (h11 * d.take(next));
-        var extrapolated = (beyond.clamp_max(0) * slopes[0]) + (beyond.clamp_min(0) * slopes[last]);
+        var extrapolated = ((beyond.clamp_max(0) * tangents[0]) + (beyond.clamp_min(0) * tangents[last])) / step;
         return (interpolated + extrapolated).MoveToOuterDisposeScope();
     }
 }
