@@ -103,7 +103,9 @@ internal static class DepthRecalibration
                 throw new RecalibrationRefusedException($"The card's metrics.extra.{name} is on the balanced mask, but training.rawConfig has no maskSeed to rebuild it.");
             }
 
-            check.Add(name, expected, Table(bins, shots, predictions, truth, BalancedDepthMask.Build(truth, bins, MaskFirstBin, seed)));
+            // Cards written before the floor existed carry no maskMinBinPixels: they were scored with the official rule.
+            var floor = card.Training.RawConfig["maskMinBinPixels"]?.GetValue<long>() ?? BalancedDepthMask.OfficialMinBinPixels;
+            check.Add(name, expected, Table(bins, shots, predictions, truth, BalancedDepthMask.Build(truth, bins, MaskFirstBin, seed, floor).Mask));
         }
 
         if (check.Compared == 0)

@@ -1,3 +1,4 @@
+using ConR.Shared.Metrics.Depth;
 using System.CommandLine;
 using ConR.Training.Depth;
 using ConR.Training.Depth.Models;
@@ -52,6 +53,12 @@ internal static class TrainDepthCommand
             DefaultValueFactory = _ => DepthDecoders.Stride4,
         };
         var scale = new Option<int>("--scale-shorter-side") { Description = "Scale the shorter side to S before the centre crop (0 = no crop; NYUD2 240)", DefaultValueFactory = _ => 0 };
+        var maskMinBinPixels = new Option<long>("--mask-min-bin-pixels")
+        {
+            Description = "Balanced val/test mask: leave out 0.1 m bins with fewer valid pixels than this (1 = NYUD2-DIR's rule, every non-empty bin; " +
+                          "where the deepest bins hold a handful of pixels that rule scores a handful per bin: use e.g. 1000 for SynthDepth-DIR)",
+            DefaultValueFactory = _ => BalancedDepthMask.OfficialMinBinPixels,
+        };
         var noAugment = new Option<bool>("--no-augment") { Description = "Train without rotation and colour jitter (flips stay)" };
         var device = CommonOptions.Device();
         var output = new Option<string>("--out") { Description = "Run folder (checkpoints, reports)", Required = true };
@@ -62,7 +69,7 @@ internal static class TrainDepthCommand
             data, trainCsv, valCsv, testCsv, encoding, skipBad, limitTrain,
             training.ConR, training.Variant, training.Window, training.Beta, training.Tau, training.Pushing, densePool,
             training.Reweight, training.Lds, training.LdsKernel, training.LdsKs, training.LdsSigma,
-            loss, bniSigma, arch, init, width, imgSize, outputFraction, decoder, scale, noAugment,
+            loss, bniSigma, arch, init, width, imgSize, outputFraction, decoder, scale, noAugment, maskMinBinPixels,
             training.Epochs, training.BatchSize, training.Lr, training.Schedule, training.Seed, training.Workers, training.Precision, training.ExplodeFactor,
             device, output, resume,
         };
@@ -102,6 +109,7 @@ internal static class TrainDepthCommand
                 Decoder = parse.GetValue(decoder)!,
                 ScaleShorterSide = parse.GetValue(scale),
                 Augment = !parse.GetValue(noAugment),
+                MaskMinBinPixels = parse.GetValue(maskMinBinPixels),
             });
             return DepthTrainingRun.Execute(config, parse.GetValue(output)!, parse.GetValue(resume), parse.GetValue(device)!, Console.Out, cancellation);
         }));

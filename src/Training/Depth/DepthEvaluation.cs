@@ -18,14 +18,16 @@ public static class DepthEvaluation
         using var model = LoadBest(run, config, device);
         var (table, allPixels, predictions) = DepthPredictions.Evaluate(model, data, split, device, config.Workers);
         var state = RunStateFile.ReadLast<DepthEpochRecord>(run);
-        var report = new DepthEvalReport(split, state.BestEpoch, table.All.Pixels, table, allPixels);
+        var mask = data.EvalMask(split)!;
+        var report = new DepthEvalReport(split, state.BestEpoch, table.All.Pixels, mask, table, allPixels);
         Directory.CreateDirectory(run.ReportsDir);
         RunDirectory.WriteJsonAtomic(Path.Combine(run.ReportsDir, $"eval-{split}.json"), report);
         var title = $"{Path.GetFileName(run.Root)}: {split}, balanced mask (best val epoch {state.BestEpoch})";
-        var markdown = table.ToMarkdown(title) + "\n" + allPixels.ToMarkdown($"{Path.GetFileName(run.Root)}: {split}, every valid pixel");
+        var markdown = table.ToMarkdown(title) + $"\nBalanced mask: {mask.Describe()}.\n\n" + allPixels.ToMarkdown($"{Path.GetFileName(run.Root)}: {split}, every valid pixel");
         File.WriteAllText(Path.Combine(run.ReportsDir, $"eval-{split}.md"), markdown);
         if (split == "val") WritePanel(Path.Combine(run.ReportsDir, "depth-panel-val.png"), data, config, predictions);
         log.WriteLine(table.ToMarkdown(title));
+        log.WriteLine($"Balanced mask: {mask.Describe()}.");
         return report;
     }
 

@@ -1,3 +1,4 @@
+using ConR.Shared.Metrics.Depth;
 using ConR.Training.ConR;
 using ConR.Training.Depth.Data;
 using ConR.Training.Depth.Losses;
@@ -90,6 +91,12 @@ public sealed record DepthTrainConfig() : TrainingOptions(Defaults)
     /// <summary>Seed of the balanced val/test masks (fixed so every run scores the same pixels).</summary>
     public int MaskSeed { get; init; } = 666;
 
+    /// <summary>
+    /// Bins of a val/test split with fewer valid pixels are left out of its balanced mask (1 = NYUD2-DIR's rule). Runs
+    /// recorded before this setting existed read as 1, which is how they were scored.
+    /// </summary>
+    public long MaskMinBinPixels { get; init; } = BalancedDepthMask.OfficialMinBinPixels;
+
     public int EffectiveScaleShorterSide => ScaleShorterSide > 0 ? ScaleShorterSide : Math.Min(ImageWidth, ImageHeight);
 
     public DepthModelSpec ModelSpec() => new(Architecture, Width, ImageWidth, ImageHeight, OutputFraction, Decoder);
@@ -140,6 +147,7 @@ public sealed record DepthTrainConfig() : TrainingOptions(Defaults)
         if (DensePool is < 1 or > 64) throw new ConfigurationException("--dense-pool must be between 1 and 64");
         if (!(BniSigma > 0)) throw new ConfigurationException("--bni-sigma must be positive");
         if (LimitTrain is < 2) throw new ConfigurationException("--limit-train must be at least 2");
+        if (MaskMinBinPixels < 1) throw new ConfigurationException("--mask-min-bin-pixels must be at least 1 (1 = NYUD2-DIR's rule)");
         if (!(MaxRotationDegrees >= 0 && MaxRotationDegrees < 180)) throw new ConfigurationException("--max-rotation must be in [0, 180)");
         if (ScaleShorterSide < 0) throw new ConfigurationException("--scale-shorter-side must be >= 0");
         if (ScaleShorterSide > 0 && ScaleShorterSide < Math.Min(ImageWidth, ImageHeight))

@@ -29,6 +29,7 @@ public static class DepthTrainingRun
         log.WriteLine($"train {data.Train.Length}, val {data.Val.Length}, test {data.Test.Length} scenes; loss {config.Loss}, reweight {config.Reweight}{(config.Lds ? "+LDS" : "")}; " +
                       $"{(config.ConR ? $"ConR {config.ConRVariant} on (w {config.Window}, beta {config.Beta}, tau {config.Temperature}, e {config.PushingScale}{(config.Variant() == DepthConRVariant.Dense ? $", grid {config.DensePool}" : "")})" : "ConR off")}");
         if (config.ConR) LogPairRates(config, data, log);
+        LogValMask(data, log);
         RunState<DepthEpochRecord> state;
         try
         {
@@ -70,6 +71,20 @@ public static class DepthTrainingRun
         }
         return (Rate(1), Rate(config.DensePool));
     }
+
+    /// <summary>Val picks the best epoch: say what its balanced mask scores, and warn when it is too thin to choose on.</summary>
+    private static void LogValMask(DepthData data, TextWriter log)
+    {
+        if (data.EvalMask("val") is not { } mask) return;
+        log.WriteLine($"Val balanced mask: {mask.Describe()}.");
+        if (mask.PixelsPerBin < ThinMaskPixelsPerBin)
+        {
+            log.WriteLine($"Warning: {mask.PixelsPerBin} val pixels per bin make best-epoch selection noisy; --mask-min-bin-pixels N leaves out bins under N pixels (e.g. 1000).");
+        }
+    }
+
+    /// <summary>Below this many pixels per bin the balanced val RMSE is too noisy to pick epochs on.</summary>
+    public const long ThinMaskPixelsPerBin = 100;
 
     private static void LogPairRates(DepthTrainConfig config, DepthData data, TextWriter log)
     {

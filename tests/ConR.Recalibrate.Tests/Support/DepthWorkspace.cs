@@ -112,7 +112,7 @@ internal sealed class DepthWorkspace : IDisposable
             var rows = File.ReadAllLines(Path.Combine(Data, $"synth_{split}.csv")).Select(l => l.Split(',')).ToList();
             var predictions = ReferenceModel.Run(Path.Combine(Package, "model.onnx"), spec, rows.Select(r => Path.Combine(Data, r[0])));
             var truth = rows.Select(r => ReadMetres(Path.Combine(Data, r[1]))).ToArray();
-            var mask = BalancedDepthMask.Build(truth, bins, 7, MaskSeed);
+            var mask = BalancedDepthMask.Build(truth, bins, 7, MaskSeed).Mask;
             var all = new DepthMetricsAccumulator(bins, shots);
             var balanced = new DepthMetricsAccumulator(bins, shots);
             for (var i = 0; i < truth.Length; i++)

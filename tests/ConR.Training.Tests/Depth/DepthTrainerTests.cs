@@ -144,7 +144,17 @@ public sealed class DepthTrainerTests
                 Assert.Equal("depth", config.RootElement.GetProperty("task").GetString());
             File.Delete(Path.Combine(runDir, "reports", "eval-test.json"));
             Assert.Equal(0, Invoke($"eval --run {runDir} --split test"));
-            Assert.True(File.Exists(Path.Combine(runDir, "reports", "eval-test.json")));
+            var official = ReadEvalMask(runDir);
+            Assert.Equal(1, official.GetProperty("minBinPixels").GetInt64());
+            Assert.Equal(0, official.GetProperty("leftOutBins").GetArrayLength());
+            // A floor one above the official k leaves at least the thinnest bin out, and the report says which.
+            long floor = official.GetProperty("pixelsPerBin").GetInt64() + 1;
+            Assert.Equal(0, Invoke($"eval --run {runDir} --split test --mask-min-bin-pixels {floor}"));
+            var floored = ReadEvalMask(runDir);
+            Assert.Equal(floor, floored.GetProperty("minBinPixels").GetInt64());
+            Assert.True(floored.GetProperty("pixelsPerBin").GetInt64() >= floor);
+            Assert.NotEqual(0, floored.GetProperty("leftOutBins").GetArrayLength());
+            Assert.Contains($"bins under {floor:N0} pixels left out", File.ReadAllText(Path.Combine(runDir, "reports", "eval-test.md")), StringComparison.Ordinal);
             Assert.Equal(0, Invoke($"export --run {runDir} --repo {repo} --name depth"));
             var card = Shared.ModelPackage.ModelCardSerializer.Deserialize(File.ReadAllText(Path.Combine(repo, "depth", "1", "model.json")), "model.json");
             Assert.Equal("depth", card.Task);
@@ -170,6 +180,7 @@ public sealed class DepthTrainerTests
     [InlineData("--conr --conr-variant Pixel", "OfficialDepth or Dense")]
     [InlineData("--img-size 64", "WIDTHxHEIGHT")]
     [InlineData("--lds --reweight none", "--lds")]
+    [InlineData("--mask-min-bin-pixels 0", "--mask-min-bin-pixels must be at least 1")]
     public void Cli_FlagsThatDoNotFit_AreRefused(string flags, string hint)
     {
         var runDir = Path.Combine(Path.GetTempPath(), "conr-depthbad-" + Guid.NewGuid().ToString("N"));
@@ -180,4 +191,10 @@ public sealed class DepthTrainerTests
     }
 
     private static int Invoke(string args) => CliInvocation.Run(args, out _);
+
+    private static JsonElement ReadEvalMask(string runDir)
+    {
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "reports", "eval-test.json")));
+        return report.RootElement.GetProperty("mask").Clone();
+    }
 }

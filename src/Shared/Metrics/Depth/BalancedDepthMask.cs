@@ -9,31 +9,46 @@ namespace ConR.Shared.Metrics.Depth;
 /// </summary>
 public static class BalancedDepthMask
 {
+    /// <summary>The official rule: every non-empty bin takes part, however few pixels it holds.</summary>
+    public const long OfficialMinBinPixels = 1;
+
     /// <summary>
     /// Bins every valid test pixel (finite depth &gt; 0, bin <see cref="DepthBins.BinOf"/>, so depths past the top
-    /// edge fall into the last bin); k is the smallest non-zero count among bins ≥ <paramref name="firstBin"/>; then
-    /// every such bin with pixels gets exactly k of them, drawn uniformly without replacement. Bins below
-    /// <paramref name="firstBin"/> and invalid pixels are never selected.
+    /// edge fall into the last bin); the sampled bins are those ≥ <paramref name="firstBin"/> holding at least
+    /// <paramref name="minBinPixels"/> pixels; k is the smallest count among them; every sampled bin gets exactly k
+    /// pixels, drawn uniformly without replacement. Bins below <paramref name="firstBin"/>, left-out bins and invalid
+    /// pixels are never selected.
     /// </summary>
     /// <remarks>
+    /// <para>
+    /// <paramref name="minBinPixels"/> = 1 is NYUD2-DIR's rule. A split whose deepest bins hold a handful of pixels
+    /// makes that rule score a handful of pixels per bin (SynthDepth-DIR's 2,000 val scenes: one pixel per bin, 81 in
+    /// all), so val selection and test numbers become noise; a floor such as 1,000 keeps k large and names the bins
+    /// it leaves out (<see cref="BalancedMaskSummary.LeftOutBins"/>), which reports must show.
+    /// </para>
+    /// <para>
     /// Sampling is selection sampling (Knuth's Algorithm S) in pixel order with one <see cref="Random"/> seeded by
     /// <paramref name="seed"/>: the same maps and seed always give the same mask, and memory is the mask plus a
     /// counter per bin. It does not reproduce the official file's choice of pixels, only its construction.
+    /// </para>
     /// </remarks>
     /// <param name="truthMaps">Ground-truth depth in metres, every test map (e.g. 654 maps of 304 × 228).</param>
     /// <param name="bins">Depth bins (NYUD2: 100 of 0.1 m).</param>
     /// <param name="firstBin">Lowest sampled bin (NYUD2: 7).</param>
     /// <param name="seed">Seed of the sampling.</param>
+    /// <param name="minBinPixels">Bins with fewer valid pixels are left out (1 = the official rule).</param>
     /// <returns>
-    /// One flat mask over the maps concatenated in order: map m's pixel i is entry Σ_{j&lt;m} truthMaps[j].Length + i.
+    /// The mask, one flat array over the maps concatenated in order (map m's pixel i is entry
+    /// Σ_{j&lt;m} truthMaps[j].Length + i), with k and the sampled and left-out bins.
     /// </returns>
-    /// <exception cref="ArgumentException">No valid pixel falls in a bin ≥ firstBin.</exception>
-    public static bool[] Build(IReadOnlyList<float[]> truthMaps, LabelBins bins, int firstBin, int seed)
+    /// <exception cref="ArgumentException">No bin ≥ firstBin holds <paramref name="minBinPixels"/> valid pixels.</exception>
+    public static BalancedDepthMaskSelection Build(IReadOnlyList<float[]> truthMaps, LabelBins bins, int firstBin, int seed, long minBinPixels = OfficialMinBinPixels)
     {
         ArgumentNullException.ThrowIfNull(truthMaps);
         ArgumentNullException.ThrowIfNull(bins);
         ArgumentOutOfRangeException.ThrowIfNegative(firstBin);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(firstBin, bins.MaxBin);
+        ArgumentOutOfRangeException.ThrowIfLessThan(minBinPixels, 1);
 
         long totalLength = 0;
         var counts = new long[bins.Count];
@@ -55,26 +70,37 @@ public static class BalancedDepthMask
             throw new ArgumentException($"{totalLength} pixels do not fit in one mask.", nameof(truthMaps));
         }
 
-        var k = long.MaxValue;
+        var sampled = new List<int>();
+        var leftOut = new List<int>();
         for (var b = firstBin; b < counts.Length; b++)
         {
-            if (counts[b] > 0)
+            if (counts[b] >= minBinPixels)
             {
-                k = Math.Min(k, counts[b]);
+                sampled.Add(b);
+            }
+            else if (counts[b] > 0)
+            {
+                leftOut.Add(b);
             }
         }
 
-        if (k == long.MaxValue)
+        if (sampled.Count == 0)
         {
-            throw new ArgumentException($"No valid test pixel lies in bin {firstBin} or above.", nameof(truthMaps));
+            throw new ArgumentException(
+                minBinPixels == OfficialMinBinPixels
+                    ? $"No valid test pixel lies in bin {firstBin} or above."
+                    : $"No bin from {firstBin} up holds {minBinPixels} valid pixels.",
+                nameof(truthMaps));
         }
+
+        var k = sampled.Min(b => counts[b]);
 
         // needed[b]: pixels bin b must still select; remaining[b]: its candidates not yet visited.
         var needed = new long[bins.Count];
-        var remaining = counts;
-        for (var b = firstBin; b < counts.Length; b++)
+        var remaining = (long[])counts.Clone();
+        foreach (var b in sampled)
         {
-            needed[b] = counts[b] > 0 ? k : 0;
+            needed[b] = k;
         }
 
         var mask = new bool[totalLength];
@@ -109,7 +135,9 @@ public static class BalancedDepthMask
             offset += map.Length;
         }
 
-        return mask;
+        var summary = new BalancedMaskSummary(minBinPixels, k, sampled.Count, bins.LowerEdge(sampled[0]), bins.LowerEdge(sampled[^1]) + bins.Width,
+            [.. leftOut.Select(b => new LeftOutBin(bins.LowerEdge(b), bins.LowerEdge(b) + bins.Width, counts[b]))]);
+        return new BalancedDepthMaskSelection(mask, summary);
     }
 
     private static bool IsValid(float depth) => float.IsFinite(depth) && depth > 0;

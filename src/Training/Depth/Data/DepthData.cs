@@ -23,7 +23,7 @@ public sealed class DepthData
     /// <summary>Larger source images are refused: NYUD2 frames are 640x480, anything far larger is a mistake in the data.</summary>
     public const long MaxSourcePixels = 40_000_000;
 
-    private readonly Dictionary<string, (float[][] Truth, bool[] Mask)> evalCache = [];
+    private readonly Dictionary<string, (float[][] Truth, BalancedDepthMaskSelection? Mask)> evalCache = [];
 
     private DepthData(DepthTrainConfig config, DepthScene[] train, DepthScene[] val, DepthScene[] test, int skipped)
     {
@@ -98,6 +98,15 @@ public sealed class DepthData
     /// <summary>Ground truth at the evaluation size (Width x Height, the official test transform) and the balanced mask over the split.</summary>
     public (float[][] Truth, bool[] Mask) EvalTruth(string split)
     {
+        var (truth, selection) = EvalSplit(split);
+        return (truth, selection?.Mask ?? []);
+    }
+
+    /// <summary>What the split's balanced mask scores (k, bins, left-out bins); null for an empty split.</summary>
+    public BalancedMaskSummary? EvalMask(string split) => EvalSplit(split).Mask?.Summary;
+
+    private (float[][] Truth, BalancedDepthMaskSelection? Mask) EvalSplit(string split)
+    {
         lock (evalCache)
         {
             if (evalCache.TryGetValue(split, out var cached)) return cached;
@@ -110,7 +119,7 @@ public sealed class DepthData
                 var s = scenes[i];
                 EvalAugmenter.ApplyEval(s.Rgb, s.Width, s.Height, s.Depth, s.Width, s.Height, rgb, truth[i]);
             }
-            bool[] mask = scenes.Length == 0 ? [] : BalancedDepthMask.Build(truth, Bins, BucketStart, Config.MaskSeed);
+            var mask = scenes.Length == 0 ? null : BalancedDepthMask.Build(truth, Bins, BucketStart, Config.MaskSeed, Config.MaskMinBinPixels);
             evalCache[split] = (truth, mask);
             return (truth, mask);
         }

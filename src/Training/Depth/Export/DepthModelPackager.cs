@@ -65,8 +65,11 @@ public static class DepthModelPackager
         var spec = config.ModelSpec();
         var extra = new JsonObject
         {
-            ["metric"] = "NYUD2-DIR depth metrics on the balanced mask (equal pixels per 0.1 m bin from 0.7 m); shots from training pixel counts " +
-                         $"with thresholds {DepthShotsNote(total)}",
+            ["metric"] = "NYUD2-DIR depth metrics on the balanced mask (equal pixels per 0.1 m bin from 0.7 m" +
+                         (config.MaskMinBinPixels > BalancedDepthMask.OfficialMinBinPixels ? $", bins under {config.MaskMinBinPixels} pixels of the split left out" : "") +
+                         $"); shots from training pixel counts with thresholds {DepthShotsNote(total)}",
+            ["valMask"] = JsonSerializer.SerializeToNode(data.EvalMask("val"), RunDirectory.Json),
+            ["testMask"] = JsonSerializer.SerializeToNode(data.EvalMask("test"), RunDirectory.Json),
             ["val"] = JsonSerializer.SerializeToNode(valTable, RunDirectory.Json),
             ["test"] = JsonSerializer.SerializeToNode(testTable, RunDirectory.Json),
             ["valAllPixels"] = JsonSerializer.SerializeToNode(valAll, RunDirectory.Json),

@@ -40,7 +40,7 @@ public class BalancedDepthMaskTests
 
         var k = counts.Skip(7).Where(c => c > 0).Min();
 
-        var mask = BalancedDepthMask.Build(maps, Nyu, 7, seed: 42);
+        var mask = BalancedDepthMask.Build(maps, Nyu, 7, seed: 42).Mask;
 
         Assert.Equal(flat.Length, mask.Length);
         var selected = new long[100];
@@ -64,9 +64,9 @@ public class BalancedDepthMaskTests
     {
         var maps = Maps(2);
 
-        var a = BalancedDepthMask.Build(maps, Nyu, 7, seed: 5);
-        var b = BalancedDepthMask.Build(maps, Nyu, 7, seed: 5);
-        var c = BalancedDepthMask.Build(maps, Nyu, 7, seed: 6);
+        var a = BalancedDepthMask.Build(maps, Nyu, 7, seed: 5).Mask;
+        var b = BalancedDepthMask.Build(maps, Nyu, 7, seed: 5).Mask;
+        var c = BalancedDepthMask.Build(maps, Nyu, 7, seed: 6).Mask;
 
         Assert.Equal(a, b);
         Assert.NotEqual(a, c);
@@ -77,5 +77,67 @@ public class BalancedDepthMaskTests
     public void Build_NoPixelAtOrAboveFirstBin_Throws()
     {
         Assert.Throws<ArgumentException>(() => BalancedDepthMask.Build([[0.1f, 0.2f, 0f]], Nyu, 7, 0));
+    }
+
+    [Fact]
+    public void Build_WithAFloor_LeavesOutThinBinsNamesThemAndSamplesTheRestEqually()
+    {
+        var maps = Maps(3);
+        var flat = maps.SelectMany(m => m).ToArray();
+        var counts = new long[100];
+        foreach (var d in flat.Where(d => d > 0))
+        {
+            counts[DepthBins.BinOf(Nyu, d)]++;
+        }
+
+        // A floor between the thinnest and the thickest bin from 0.7 m: both kinds of bin exist.
+        var populated = counts.Skip(7).Where(c => c > 0).Order().ToArray();
+        var floor = populated[populated.Length / 2];
+        var expectedK = populated.Where(c => c >= floor).Min();
+
+        var selection = BalancedDepthMask.Build(maps, Nyu, 7, seed: 42, minBinPixels: floor);
+
+        var selected = new long[100];
+        for (var i = 0; i < flat.Length; i++)
+        {
+            if (selection.Mask[i])
+            {
+                selected[DepthBins.BinOf(Nyu, flat[i])]++;
+            }
+        }
+
+        for (var b = 0; b < 100; b++)
+        {
+            Assert.Equal(b >= 7 && counts[b] >= floor ? expectedK : 0, selected[b]);
+        }
+
+        var summary = selection.Summary;
+        Assert.True(expectedK > populated[0], "the floor must raise k above the official rule's");
+        Assert.Equal(expectedK, summary.PixelsPerBin);
+        Assert.Equal(counts.Skip(7).Count(c => c >= floor), summary.SampledBins);
+        Assert.Equal(selected.Sum(), summary.MaskedPixels);
+        var leftOut = Enumerable.Range(7, 93).Where(b => counts[b] > 0 && counts[b] < floor).ToArray();
+        Assert.Equal(leftOut.Length, summary.LeftOutBins.Count);
+        Assert.Equal(leftOut.Sum(b => counts[b]), summary.LeftOutPixels);
+        Assert.Equal(Nyu.LowerEdge(leftOut[0]), summary.LeftOutBins[0].FromMetres, 9);
+        Assert.Contains($"bins under {floor:N0} pixels left out: {leftOut.Length} within", summary.Describe(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_OfficialRule_LeavesNothingOutAndSaysSo()
+    {
+        var summary = BalancedDepthMask.Build(Maps(4), Nyu, 7, seed: 1).Summary;
+
+        Assert.Empty(summary.LeftOutBins);
+        Assert.Equal(BalancedDepthMask.OfficialMinBinPixels, summary.MinBinPixels);
+        Assert.Contains("official rule", summary.Describe(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_FloorAboveEveryBin_IsRefusedWithTheFloorNamed()
+    {
+        var error = Assert.Throws<ArgumentException>(() => BalancedDepthMask.Build(Maps(5), Nyu, 7, 0, minBinPixels: 1_000_000));
+
+        Assert.Contains("1000000 valid pixels", error.Message, StringComparison.Ordinal);
     }
 }
