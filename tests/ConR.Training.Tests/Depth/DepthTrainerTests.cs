@@ -190,6 +190,25 @@ public sealed class DepthTrainerTests
         Assert.False(Directory.Exists(runDir));
     }
 
+    [Fact]
+    public void Cli_MaskFloorAboveEveryBin_IsAClearErrorNotACrash()
+    {
+        using var set = new TinyDepthDataSet();
+        var runDir = Path.Combine(Path.GetTempPath(), "conr-depthfloor-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            int code = CliInvocation.Run($"train depth --data {set.Root} --train-csv synth_train.csv --val-csv synth_val.csv --img-size 32x24 " +
+                                         $"--width 0.0625 --epochs 1 --workers 1 --mask-min-bin-pixels 100000000 --out {runDir}", out var error);
+
+            Assert.Equal(2, code);
+            Assert.Contains("the val split has no balanced mask (--mask-min-bin-pixels 100000000)", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(runDir)) Directory.Delete(runDir, recursive: true);
+        }
+    }
+
     private static int Invoke(string args) => CliInvocation.Run(args, out _);
 
     private static JsonElement ReadEvalMask(string runDir)

@@ -119,7 +119,15 @@ public sealed class DepthData
                 var s = scenes[i];
                 EvalAugmenter.ApplyEval(s.Rgb, s.Width, s.Height, s.Depth, s.Width, s.Height, rgb, truth[i]);
             }
-            var mask = scenes.Length == 0 ? null : BalancedDepthMask.Build(truth, Bins, BucketStart, Config.MaskSeed, Config.MaskMinBinPixels);
+            BalancedDepthMaskSelection? mask;
+            try
+            {
+                mask = scenes.Length == 0 ? null : BalancedDepthMask.Build(truth, Bins, BucketStart, Config.MaskSeed, Config.MaskMinBinPixels);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new ConfigurationException($"the {split} split has no balanced mask (--mask-min-bin-pixels {Config.MaskMinBinPixels}): {ex.Message}");
+            }
             evalCache[split] = (truth, mask);
             return (truth, mask);
         }
