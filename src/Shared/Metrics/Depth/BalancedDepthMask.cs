@@ -135,8 +135,11 @@ public static class BalancedDepthMask
             offset += map.Length;
         }
 
-        var summary = new BalancedMaskSummary(minBinPixels, k, sampled.Count, bins.LowerEdge(sampled[0]), bins.LowerEdge(sampled[^1]) + bins.Width,
-            [.. leftOut.Select(b => new LeftOutBin(bins.LowerEdge(b), bins.LowerEdge(b) + bins.Width, counts[b]))]);
+        // Edges rounded to micrometres: start + b * width is 0.7000000000000001 m in binary, which reports should not show.
+        double From(int b) => Math.Round(bins.LowerEdge(b), 6);
+        double To(int b) => Math.Round(bins.LowerEdge(b) + bins.Width, 6);
+        var summary = new BalancedMaskSummary(minBinPixels, k, sampled.Count, From(sampled[0]), To(sampled[^1]),
+            [.. leftOut.Select(b => new LeftOutBin(From(b), To(b), counts[b]))]);
         return new BalancedDepthMaskSelection(mask, summary);
     }
 

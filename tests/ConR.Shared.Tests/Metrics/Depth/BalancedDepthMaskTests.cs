@@ -119,7 +119,8 @@ public class BalancedDepthMaskTests
         var leftOut = Enumerable.Range(7, 93).Where(b => counts[b] > 0 && counts[b] < floor).ToArray();
         Assert.Equal(leftOut.Length, summary.LeftOutBins.Count);
         Assert.Equal(leftOut.Sum(b => counts[b]), summary.LeftOutPixels);
-        Assert.Equal(Nyu.LowerEdge(leftOut[0]), summary.LeftOutBins[0].FromMetres, 9);
+        Assert.Equal(leftOut[0] / 10.0, summary.LeftOutBins[0].FromMetres); // exactly: edges are rounded for reports
+        Assert.Equal(0.7, summary.FromMetres);
         Assert.Contains($"bins under {floor:N0} pixels left out: {leftOut.Length} within", summary.Describe(), StringComparison.Ordinal);
     }
 
