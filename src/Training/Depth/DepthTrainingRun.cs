@@ -16,6 +16,9 @@ public static class DepthTrainingRun
     /// <summary>Val scenes shown in reports/depth-panel-val.png.</summary>
     public const int PanelScenes = 4;
 
+    /// <summary>Below this many pixels per bin the balanced val RMSE is too noisy to pick epochs on.</summary>
+    public const long ThinMaskPixelsPerBin = 100;
+
     public static int Execute(DepthTrainConfig config, string outDir, bool resume, string deviceName, TextWriter log, CancellationToken cancellation = default)
     {
         config.Validate();
@@ -82,9 +85,6 @@ public static class DepthTrainingRun
             log.WriteLine($"Warning: {mask.PixelsPerBin} val pixels per bin make best-epoch selection noisy; --mask-min-bin-pixels N leaves out bins under N pixels (e.g. 1000).");
         }
     }
-
-    /// <summary>Below this many pixels per bin the balanced val RMSE is too noisy to pick epochs on.</summary>
-    public const long ThinMaskPixelsPerBin = 100;
 
     private static void LogPairRates(DepthTrainConfig config, DepthData data, TextWriter log)
     {

@@ -62,6 +62,25 @@ public sealed class DepthTrainerTests
         Assert.Equal(good, run.LastCheckpointDir());
     }
 
+    [Fact]
+    public void Run_ThinValMask_IsWarnedAbout_AndAFloorLiftsIt()
+    {
+        using var set = new TinyDepthDataSet();
+        var config = set.Config(epochs: 1);
+        long officialK = DepthData.Load(config, TextWriter.Null).EvalMask("val")!.PixelsPerBin;
+        Assert.True(officialK < DepthTrainingRun.ThinMaskPixelsPerBin, $"the tiny set's deepest val bin should be thin (k = {officialK})");
+
+        var official = new StringWriter();
+        Assert.Equal(0, DepthTrainingRun.Execute(config, set.NewRunDir(), resume: false, "cpu", official));
+        var floored = new StringWriter();
+        Assert.Equal(0, DepthTrainingRun.Execute(config with { MaskMinBinPixels = DepthTrainingRun.ThinMaskPixelsPerBin }, set.NewRunDir(), resume: false, "cpu", floored));
+
+        Assert.Contains($"Val balanced mask: {officialK:N0} pixels from each of", official.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"Warning: {officialK} val pixels per bin", official.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"bins under {DepthTrainingRun.ThinMaskPixelsPerBin} pixels left out", floored.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Warning:", floored.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("bni", true, "OfficialDepth", "fp32")]
     [InlineData("l1", true, "Dense", "bf16")]
