@@ -104,4 +104,24 @@ public sealed class DepthRecalibrationTests
         Assert.Contains("testAllPixels.few.pixels: card 1, reproduced", error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(workspace.Next));
     }
+
+    [Fact]
+    public void Run_CardScoredWithAMaskFloor_IsReproducedWithThatFloorAndOnlyWithIt()
+    {
+        using var workspace = DepthWorkspace.Create(maskMinBinPixels: 20);
+
+        var (exit, output, error) = Packages.Recalibrate("--package", workspace.Package, "--data", workspace.Data, "--threads", "1");
+
+        Assert.True(exit == 0, $"exit {exit}\n{output}\n{error}");
+        Assert.Contains("Reproduced the card's metrics: 80 values", output, StringComparison.Ordinal);
+
+        // The same tables with the floor forgotten: the official mask is rebuilt, and the balanced tables no longer match.
+        Directory.Delete(workspace.Next, recursive: true);
+        Packages.Edit(workspace.Package, json => json["training"]!["rawConfig"]!.AsObject().Remove("maskMinBinPixels"));
+        var (refused, _, reason) = Packages.Recalibrate("--package", workspace.Package, "--data", workspace.Data, "--threads", "1");
+
+        Assert.Equal(1, refused);
+        Assert.Contains("val.all.pixels", reason, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(workspace.Next));
+    }
 }

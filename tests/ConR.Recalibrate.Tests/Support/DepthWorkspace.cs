@@ -36,11 +36,12 @@ internal sealed class DepthWorkspace : IDisposable
 
     public string Next => Path.Combine(Repository, "depth", "2");
 
-    public static DepthWorkspace Create()
+    /// <param name="maskMinBinPixels">The balanced-mask floor the card's tables are scored with (1 = the official rule, not recorded, as in cards before the floor).</param>
+    public static DepthWorkspace Create(long maskMinBinPixels = BalancedDepthMask.OfficialMinBinPixels)
     {
         var workspace = new DepthWorkspace();
         WriteScenes(workspace.Data, seed: 1, train: 8, val: 12, test: 12);
-        workspace.DescribeData();
+        workspace.DescribeData(maskMinBinPixels);
         return workspace;
     }
 
@@ -101,7 +102,7 @@ internal sealed class DepthWorkspace : IDisposable
     }
 
     // The card describes this data: split digest, CSV names, mask seed and the four depth tables of the graph on it.
-    private void DescribeData()
+    private void DescribeData(long maskMinBinPixels)
     {
         var card = Packages.Card(Package);
         var spec = card.Input.ToImageSpec();
@@ -112,7 +113,7 @@ internal sealed class DepthWorkspace : IDisposable
             var rows = File.ReadAllLines(Path.Combine(Data, $"synth_{split}.csv")).Select(l => l.Split(',')).ToList();
             var predictions = ReferenceModel.Run(Path.Combine(Package, "model.onnx"), spec, rows.Select(r => Path.Combine(Data, r[0])));
             var truth = rows.Select(r => ReadMetres(Path.Combine(Data, r[1]))).ToArray();
-            var mask = BalancedDepthMask.Build(truth, bins, 7, MaskSeed).Mask;
+            var mask = BalancedDepthMask.Build(truth, bins, 7, MaskSeed, maskMinBinPixels).Mask;
             var all = new DepthMetricsAccumulator(bins, shots);
             var balanced = new DepthMetricsAccumulator(bins, shots);
             for (var i = 0; i < truth.Length; i++)
@@ -134,6 +135,11 @@ internal sealed class DepthWorkspace : IDisposable
             raw["valCsv"] = Path.Combine("/elsewhere", "synth_val.csv");
             raw["testCsv"] = Path.Combine("/elsewhere", "synth_test.csv");
             raw["maskSeed"] = MaskSeed;
+            if (maskMinBinPixels != BalancedDepthMask.OfficialMinBinPixels)
+            {
+                raw["maskMinBinPixels"] = maskMinBinPixels;
+            }
+
             json["metrics"]!["extra"] = new JsonObject
             {
                 ["val"] = Packages.ToJson(val.Balanced),
