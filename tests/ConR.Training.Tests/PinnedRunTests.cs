@@ -15,13 +15,16 @@ namespace ConR.Training.Tests;
 /// To re-record after a change that is meant to move the numbers, run
 /// <c>dotnet test tests/ConR.Training.Tests -c Release --filter PinnedRunTests</c>: each failing test prints the
 /// actual values as C# literals to paste over the recorded ones (and say in the commit why they moved).
-/// The runs are fp32 on the CPU; reductions whose order depends on the thread count can move the last digits, hence
-/// a relative tolerance instead of exact equality.
+/// The runs are fp32 on the CPU; reductions whose order depends on the thread count and on the kernels libtorch picks
+/// for the CPU can move the last digits, hence a relative tolerance instead of exact equality. It is 3e-4: on an Intel
+/// Xeon with AMX the unchanged code (commit 50d7c40) gave the depth run's numbers up to 1.04e-4 away from the values
+/// recorded on AMD EPYCs (test AbsRel; first-epoch loss 2.4e-8, second 4.2e-5), while a change to what training
+/// computes moves them by far more.
 /// </remarks>
 [Collection(SeededTorchRuns.Name)]
 public sealed class PinnedRunTests
 {
-    private const double RelativeTolerance = 1e-5;
+    private const double RelativeTolerance = 3e-4;
 
     private const string TinyAgeModel = "--arch resnet18 --width 0.0625 --img-size 16 --batch-size 8 --workers 1 --seed 5 --precision fp32 --device cpu";
     private const string AgeConRFlags = $"--epochs 2 {TinyAgeModel} --conr --reweight sqrt_inv --lds";
