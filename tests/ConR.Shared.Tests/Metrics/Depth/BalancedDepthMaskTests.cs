@@ -27,31 +27,35 @@ public class BalancedDepthMaskTests
         return maps;
     }
 
+    /// <summary>Valid pixels per NYUD2 bin, counting only the indices <paramref name="include"/> accepts.</summary>
+    private static long[] BinCounts(float[] flat, Func<int, bool> include)
+    {
+        var counts = new long[Nyu.Count];
+        for (var i = 0; i < flat.Length; i++)
+        {
+            if (flat[i] > 0 && include(i))
+            {
+                counts[DepthBins.BinOf(Nyu, flat[i])]++;
+            }
+        }
+
+        return counts;
+    }
+
     [Fact]
     public void Build_SelectsTheSmallestNonZeroCountFromEveryBinAtOrAboveFirst()
     {
         var maps = Maps(1);
         var flat = maps.SelectMany(m => m).ToArray();
-        var counts = new long[100];
-        foreach (var d in flat.Where(d => d > 0))
-        {
-            counts[DepthBins.BinOf(Nyu, d)]++;
-        }
+        var counts = BinCounts(flat, _ => true);
 
         var k = counts.Skip(7).Where(c => c > 0).Min();
 
         var mask = BalancedDepthMask.Build(maps, Nyu, 7, seed: 42).Mask;
 
         Assert.Equal(flat.Length, mask.Length);
-        var selected = new long[100];
-        for (var i = 0; i < flat.Length; i++)
-        {
-            if (mask[i])
-            {
-                Assert.True(flat[i] > 0);
-                selected[DepthBins.BinOf(Nyu, flat[i])]++;
-            }
-        }
+        Assert.All(flat.Where((_, i) => mask[i]), d => Assert.True(d > 0));
+        var selected = BinCounts(flat, i => mask[i]);
 
         for (var b = 0; b < 100; b++)
         {
@@ -84,11 +88,7 @@ public class BalancedDepthMaskTests
     {
         var maps = Maps(3);
         var flat = maps.SelectMany(m => m).ToArray();
-        var counts = new long[100];
-        foreach (var d in flat.Where(d => d > 0))
-        {
-            counts[DepthBins.BinOf(Nyu, d)]++;
-        }
+        var counts = BinCounts(flat, _ => true);
 
         // A floor between the thinnest and the thickest bin from 0.7 m: both kinds of bin exist.
         var populated = counts.Skip(7).Where(c => c > 0).Order().ToArray();
@@ -97,14 +97,7 @@ public class BalancedDepthMaskTests
 
         var selection = BalancedDepthMask.Build(maps, Nyu, 7, seed: 42, minBinPixels: floor);
 
-        var selected = new long[100];
-        for (var i = 0; i < flat.Length; i++)
-        {
-            if (selection.Mask[i])
-            {
-                selected[DepthBins.BinOf(Nyu, flat[i])]++;
-            }
-        }
+        var selected = BinCounts(flat, i => selection.Mask[i]);
 
         for (var b = 0; b < 100; b++)
         {
