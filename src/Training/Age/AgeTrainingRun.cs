@@ -71,18 +71,10 @@ public static class AgeTrainingRun
     /// </summary>
     private static AgeTrainConfig ResolvePrecision(AgeTrainConfig config, RunDirectory run, bool resume, TorchSharp.torch.Device device, TextWriter log)
     {
-        if (config.Precision != PrecisionChoice.Auto) return config;
-        if (resume && run.HasConfig)
-        {
-            string saved = ReadConfig(run).Precision;
-            log.WriteLine($"Precision: {saved} (auto: the run was started with {saved})");
-            return config with { Precision = saved };
-        }
         int views = ConRStepKinds.ViewsPerSample(config.ConR, config.ConRStepKind());
-        var (precision, reason) = PrecisionChoice.Resolve(
-            PrecisionChoice.Auto, device.type == TorchSharp.DeviceType.CPU, PrecisionChoice.ReadCpuFlags(),
-            bf16 => TrainingStepBenchmark.TimeSteps(config.ModelSpec(), config.BatchSize, views, steps: 3, conrOnly: false, bf16));
-        log.WriteLine($"Precision: {precision} ({reason})");
+        string precision = PrecisionChoice.ForRun(
+            config.Precision, () => resume && run.HasConfig ? ReadConfig(run).Precision : null, device.type == TorchSharp.DeviceType.CPU,
+            bf16 => TrainingStepBenchmark.TimeSteps(config.ModelSpec(), config.BatchSize, views, steps: 3, conrOnly: false, bf16), log);
         return config with { Precision = precision };
     }
 

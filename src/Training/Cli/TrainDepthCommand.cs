@@ -19,7 +19,7 @@ internal static class TrainDepthCommand
         PushingScale = "ConR pushing scale e (weight e * w_j * d)",
         ConRVariant = "OfficialDepth (mean depth per image) | Dense (pooled depth maps)",
         Reweight = "none | sqrt_inv | inverse (per-pixel, 0.1 m bins)",
-        Precision = "fp32 | bf16",
+        Precision = "fp32 | bf16 (bfloat16 compute, float32 master weights; fast only with AVX-512 BF16 or AMX) | auto (bf16 only where a start-up probe measures it faster)",
         PrecisionDefault = TrainingOptions.Fp32,
     };
 

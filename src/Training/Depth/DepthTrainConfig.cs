@@ -132,7 +132,7 @@ public sealed record DepthTrainConfig() : TrainingOptions(Defaults)
         _ = DepthEncoding();
         _ = LossKind();
         _ = Variant();
-        ValidateTrainingOptions(Fp32, Bf16);
+        ValidateTrainingOptions(PrecisionChoice.Auto, Fp32, Bf16);
         try
         {
             _ = ResNetArchitecture.Parse(Architecture);

@@ -25,9 +25,16 @@ public static class DepthTrainingRun
         // Before any data loads: a missing weights file is a setup error, not something to find after minutes of decoding.
         if (config.Init == ImageNetResNet18.InitName) ImageNetResNet18.RequireFile(ImageNetResNet18.DefaultPath);
         var run = new RunDirectory(outDir);
+        var device = DeviceSelector.Select(deviceName, log);
+        // auto becomes fp32 or bf16 before config.json is written; a resumed run keeps what it was started with.
+        config = config with
+        {
+            Precision = PrecisionChoice.ForRun(
+                config.Precision, () => resume && run.HasConfig ? ReadConfig(run).Precision : null, device.type == DeviceType.CPU,
+                bf16 => DepthStepBenchmark.MillisecondsPerStep(config.ModelSpec(), config.BatchSize, bf16), log),
+        };
         config = TrainingCheckpoints.OpenRun(run, config, resume, ReadConfig, (saved, given) => saved with { Workers = given.Workers });
 
-        var device = DeviceSelector.Select(deviceName, log);
         var data = DepthData.Load(config, log);
         log.WriteLine($"train {data.Train.Length}, val {data.Val.Length}, test {data.Test.Length} scenes; loss {config.Loss}, reweight {config.Reweight}{(config.Lds ? "+LDS" : "")}; " +
                       $"{(config.ConR ? $"ConR {config.ConRVariant} on (w {config.Window}, beta {config.Beta}, tau {config.Temperature}, e {config.PushingScale}{(config.Variant() == DepthConRVariant.Dense ? $", grid {config.DensePool}" : "")})" : "ConR off")}");

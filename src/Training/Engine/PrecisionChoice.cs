@@ -30,6 +30,32 @@ public static class PrecisionChoice
         return bf16 * RequiredSpeedup < fp32 ? ("bf16", $"auto: {timing}") : ("fp32", $"auto: {timing} (bf16 must be {RequiredSpeedup}x faster)");
     }
 
+    /// <summary>
+    /// Resolves a run's --precision before its folder is opened, so that config.json records the choice: a resumed run
+    /// keeps the precision it was started with (<paramref name="startedWith"/>), a new one is <see cref="Resolve"/>d.
+    /// Logs one line saying what was chosen and why; fp32 and bf16 pass through silently.
+    /// </summary>
+    /// <param name="requested">fp32, bf16 or auto, as given.</param>
+    /// <param name="startedWith">The resumed run's recorded precision; null for a new run. Read only for auto.</param>
+    /// <param name="onCpu">Whether training runs on the CPU.</param>
+    /// <param name="millisecondsPerStep">Times a few training steps of the run's network: true for bf16, false for fp32.</param>
+    /// <param name="log">Where the choice and its reason are written.</param>
+    public static string ForRun(string requested, Func<string?> startedWith, bool onCpu, Func<bool, double> millisecondsPerStep, TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(startedWith);
+        ArgumentNullException.ThrowIfNull(log);
+        if (requested != Auto) return requested;
+        if (startedWith() is { } saved)
+        {
+            log.WriteLine($"Precision: {saved} (auto: the run was started with {saved})");
+            return saved;
+        }
+
+        var (precision, reason) = Resolve(Auto, onCpu, ReadCpuFlags(), millisecondsPerStep);
+        log.WriteLine($"Precision: {precision} ({reason})");
+        return precision;
+    }
+
     /// <summary>Whether the flags name a native bfloat16 instruction set (avx512_bf16, amx_bf16).</summary>
     public static bool HasNativeBf16(string? cpuFlags) =>
         cpuFlags is not null && cpuFlags.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Any(f => f is "avx512_bf16" or "amx_bf16");

@@ -81,6 +81,24 @@ public sealed class DepthTrainerTests
         Assert.DoesNotContain("Warning:", floored.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Run_PrecisionAuto_RecordsWhatTheProbeChose_AndAResumeKeepsIt()
+    {
+        using var set = new TinyDepthDataSet();
+        var config = set.Config(epochs: 1) with { Precision = PrecisionChoice.Auto };
+        var runDir = set.NewRunDir();
+
+        var first = new StringWriter();
+        Assert.Equal(0, DepthTrainingRun.Execute(config, runDir, resume: false, "cpu", first));
+        string chosen = DepthTrainingRun.ReadConfig(new RunDirectory(runDir)).Precision;
+        var resumed = new StringWriter();
+        Assert.Equal(0, DepthTrainingRun.Execute(config, runDir, resume: true, "cpu", resumed));
+
+        Assert.Contains(chosen, new[] { TrainingOptions.Fp32, TrainingOptions.Bf16 });
+        Assert.Contains($"Precision: {chosen} (auto: ", first.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"Precision: {chosen} (auto: the run was started with {chosen})", resumed.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("bni", true, "OfficialDepth", "fp32")]
     [InlineData("l1", true, "Dense", "bf16")]

@@ -46,6 +46,35 @@ public sealed class PrecisionChoiceTests
         Assert.Equal("fp32", PrecisionChoice.Resolve(PrecisionChoice.Auto, onCpu: false, WithBf16, _ => 1).Precision);
 
     [Theory]
+    [InlineData("fp32")]
+    [InlineData("bf16")]
+    public void ForRun_ExplicitPrecision_PassesThrough_WithoutReadingTheRunOrTiming(string precision)
+    {
+        var log = new StringWriter();
+        string chosen = PrecisionChoice.ForRun(precision, () => throw new InvalidOperationException("read"), onCpu: true, _ => throw new InvalidOperationException("timed"), log);
+        Assert.Equal(precision, chosen);
+        Assert.Empty(log.ToString());
+    }
+
+    [Fact]
+    public void ForRun_AutoOnAResumedRun_KeepsThePrecisionItWasStartedWith_WithoutTiming()
+    {
+        var log = new StringWriter();
+        string chosen = PrecisionChoice.ForRun(PrecisionChoice.Auto, () => "bf16", onCpu: true, _ => throw new InvalidOperationException("timed"), log);
+        Assert.Equal("bf16", chosen);
+        Assert.Equal("Precision: bf16 (auto: the run was started with bf16)", log.ToString().Trim());
+    }
+
+    [Fact]
+    public void ForRun_AutoOnANewRun_ResolvesAndSaysWhy()
+    {
+        var log = new StringWriter();
+        string chosen = PrecisionChoice.ForRun(PrecisionChoice.Auto, () => null, onCpu: false, _ => throw new InvalidOperationException("timed"), log);
+        Assert.Equal("fp32", chosen);
+        Assert.Equal("Precision: fp32 (auto on CUDA: fp32)", log.ToString().Trim());
+    }
+
+    [Theory]
     [InlineData("flags : avx512_bf16", true)]
     [InlineData("flags : amx_bf16 amx_tile", true)]
     [InlineData("flags : avx512f avx512bw", false)]

@@ -65,10 +65,17 @@ public sealed class TrainingOptionsTests
     }
 
     [Fact]
-    public void Precision_Auto_IsAnAgeChoiceOnly()
+    public void Precision_AutoFp32AndBf16_AreEveryTasksChoices_AndNothingElse()
     {
-        new AgeTrainConfig { DataDir = "/d", CsvPath = "/d/x.csv", Precision = PrecisionChoice.Auto }.Validate();
-        var depth = new DepthTrainConfig { DataDir = "/d", TrainCsv = "/d/t.csv", ValCsv = "/d/v.csv", Precision = PrecisionChoice.Auto };
-        Assert.Equal("--precision must be fp32 or bf16", Assert.Throws<ConfigurationException>(depth.Validate).Message);
+        foreach (var precision in new[] { PrecisionChoice.Auto, TrainingOptions.Fp32, TrainingOptions.Bf16 })
+        {
+            new AgeTrainConfig { DataDir = "/d", CsvPath = "/d/x.csv", Precision = precision }.Validate();
+            new DepthTrainConfig { DataDir = "/d", TrainCsv = "/d/t.csv", ValCsv = "/d/v.csv", Precision = precision }.Validate();
+        }
+
+        var age = new AgeTrainConfig { DataDir = "/d", CsvPath = "/d/x.csv", Precision = "fp16" };
+        var depth = new DepthTrainConfig { DataDir = "/d", TrainCsv = "/d/t.csv", ValCsv = "/d/v.csv", Precision = "fp16" };
+        Assert.Equal("--precision must be auto, fp32 or bf16", Assert.Throws<ConfigurationException>(age.Validate).Message);
+        Assert.Equal("--precision must be auto, fp32 or bf16", Assert.Throws<ConfigurationException>(depth.Validate).Message);
     }
 }
