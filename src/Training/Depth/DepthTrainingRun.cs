@@ -25,6 +25,7 @@ public static class DepthTrainingRun
         // Before any data loads: a missing weights file is a setup error, not something to find after minutes of decoding.
         if (config.Init == ImageNetResNet18.InitName) ImageNetResNet18.RequireFile(ImageNetResNet18.DefaultPath);
         var run = new RunDirectory(outDir);
+        if (!resume && run.HasConfig) _ = OpenRun(run, config, resume); // refuses (the folder holds a run) before any probe
         var device = DeviceSelector.Select(deviceName, log);
         // auto becomes fp32 or bf16 before config.json is written; a resumed run keeps what it was started with.
         config = config with
@@ -33,7 +34,7 @@ public static class DepthTrainingRun
                 config.Precision, () => resume && run.HasConfig ? ReadConfig(run).Precision : null, device.type == DeviceType.CPU,
                 bf16 => DepthStepBenchmark.MillisecondsPerStep(config.ModelSpec(), config.BatchSize, bf16), log),
         };
-        config = TrainingCheckpoints.OpenRun(run, config, resume, ReadConfig, (saved, given) => saved with { Workers = given.Workers });
+        config = OpenRun(run, config, resume);
 
         var data = DepthData.Load(config, log);
         log.WriteLine($"train {data.Train.Length}, val {data.Val.Length}, test {data.Test.Length} scenes; loss {config.Loss}, reweight {config.Reweight}{(config.Lds ? "+LDS" : "")}; " +
@@ -62,6 +63,9 @@ public static class DepthTrainingRun
                       $"best val RMSE {state.BestValue:F3} at epoch {state.BestEpoch}; {data.SkippedRows} rows skipped. Reports in {run.ReportsDir}");
         return 0;
     }
+
+    private static DepthTrainConfig OpenRun(RunDirectory run, DepthTrainConfig config, bool resume) =>
+        TrainingCheckpoints.OpenRun(run, config, resume, ReadConfig, (saved, given) => saved with { Workers = given.Workers });
 
     /// <summary>
     /// Share of training pairs within the window under each label distance (first 256 training maps): how many

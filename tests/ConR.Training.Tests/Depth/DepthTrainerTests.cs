@@ -82,7 +82,7 @@ public sealed class DepthTrainerTests
     }
 
     [Fact]
-    public void Run_PrecisionAuto_RecordsWhatTheProbeChose_AndAResumeKeepsIt()
+    public void Run_PrecisionAuto_RecordsWhatTheProbeChose_AResumeKeepsIt_AndAnOccupiedFolderIsRefusedFirst()
     {
         using var set = new TinyDepthDataSet();
         var config = set.Config(epochs: 1) with { Precision = PrecisionChoice.Auto };
@@ -93,10 +93,14 @@ public sealed class DepthTrainerTests
         string chosen = DepthTrainingRun.ReadConfig(new RunDirectory(runDir)).Precision;
         var resumed = new StringWriter();
         Assert.Equal(0, DepthTrainingRun.Execute(config, runDir, resume: true, "cpu", resumed));
+        var again = new StringWriter();
+        var refused = Assert.Throws<ConfigurationException>(() => DepthTrainingRun.Execute(config, runDir, resume: false, "cpu", again));
 
         Assert.Contains(chosen, new[] { TrainingOptions.Fp32, TrainingOptions.Bf16 });
         Assert.Contains($"Precision: {chosen} (auto: ", first.ToString(), StringComparison.Ordinal);
         Assert.Contains($"Precision: {chosen} (auto: the run was started with {chosen})", resumed.ToString(), StringComparison.Ordinal);
+        Assert.Contains("already holds a run", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Precision:", again.ToString(), StringComparison.Ordinal); // refused before the probe
     }
 
     [Theory]
