@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ConR.Training.Age.Models;
 using ConR.Training.ConR;
 using ConR.Training.Engine;
@@ -42,17 +41,15 @@ public static class TrainingStepBenchmark
         using var input = randn(views * batchSize, 3, spec.ImageSize, spec.ImageSize);
         using var labels = randint(1, 100, [batchSize, 1]).to_type(ScalarType.Float32);
         using var features = randn(2 * batchSize, model.FeatureSize);
-        var watch = new Stopwatch();
-        for (int i = 0; i < steps + 2; i++)
+        return StepTimer.MillisecondsPerStep(steps, () =>
         {
-            if (i == 2) watch.Start();
             using var scope = NewDisposeScope();
             if (conrOnly)
             {
                 var f = features.detach().requires_grad_(true);
                 var both = cat([labels, labels], 0);
                 ConRLoss.Compute(f, both, both + randn_like(both), null, options).backward();
-                continue;
+                return;
             }
             shadow?.PullWeights();
             var (prediction, feats) = model.forward(bf16 ? input.to_type(ScalarType.BFloat16) : input);
@@ -68,7 +65,6 @@ public static class TrainingStepBenchmark
             loss.backward();
             shadow?.PushGradients();
             optimizer.step();
-        }
-        return watch.Elapsed.TotalMilliseconds / steps;
+        });
     }
 }

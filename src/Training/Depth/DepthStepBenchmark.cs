@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ConR.Training.Depth.Models;
 using ConR.Training.Engine;
 using static TorchSharp.torch;
@@ -12,9 +11,6 @@ namespace ConR.Training.Depth;
 /// </summary>
 internal static class DepthStepBenchmark
 {
-    /// <summary>Untimed steps first: libtorch picks and caches its kernels on the first calls.</summary>
-    private const int WarmUpSteps = 2;
-
     public static double MillisecondsPerStep(DepthModelSpec spec, int batchSize, bool bf16, int steps = 3)
     {
         using var scope = NewDisposeScope();
@@ -24,10 +20,8 @@ internal static class DepthStepBenchmark
         using var optimizer = optim.Adam(master.parameters(), 1e-4);
         var input = randn(batchSize, 3, spec.ImageHeight, spec.ImageWidth);
         var target = rand(batchSize, 1, spec.OutputHeight, spec.OutputWidth) * 5 + 0.5;
-        var watch = new Stopwatch();
-        for (int i = 0; i < steps + WarmUpSteps; i++)
+        return StepTimer.MillisecondsPerStep(steps, () =>
         {
-            if (i == WarmUpSteps) watch.Start();
             using var step = NewDisposeScope();
             shadow?.PullWeights();
             var (prediction, _) = network.forward(bf16 ? input.to_type(ScalarType.BFloat16) : input);
@@ -36,8 +30,6 @@ internal static class DepthStepBenchmark
             loss.backward();
             shadow?.PushGradients();
             optimizer.step();
-        }
-
-        return watch.Elapsed.TotalMilliseconds / steps;
+        });
     }
 }
