@@ -32,7 +32,7 @@ public static class AgeTrainingRun
         }
         else
         {
-            if (run.HasConfig) _ = OpenRun(run, config, resume); // refuses: the folder holds a run
+            TrainingCheckpoints.RefuseOccupied(run, resume);
             config = ResolvePrecision(config, run, resume, device, log);
             data = AgeData.Load(config, log, cache: images);
             config = OpenRun(run, config, resume);

@@ -25,7 +25,7 @@ public static class DepthTrainingRun
         // Before any data loads: a missing weights file is a setup error, not something to find after minutes of decoding.
         if (config.Init == ImageNetResNet18.InitName) ImageNetResNet18.RequireFile(ImageNetResNet18.DefaultPath);
         var run = new RunDirectory(outDir);
-        if (!resume && run.HasConfig) _ = OpenRun(run, config, resume); // refuses (the folder holds a run) before any probe
+        TrainingCheckpoints.RefuseOccupied(run, resume); // before the precision probe
         var device = DeviceSelector.Select(deviceName, log);
         // auto becomes fp32 or bf16 before config.json is written; a resumed run keeps what it was started with.
         config = config with

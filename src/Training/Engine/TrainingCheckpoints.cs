@@ -31,11 +31,23 @@ internal static class TrainingCheckpoints
             return saved;
         }
 
-        if (run.HasConfig) throw new ConfigurationException($"{run.Root} already holds a run: pass --resume to continue it or choose another --out");
+        RefuseOccupied(run, resume);
         Directory.CreateDirectory(run.Root);
         RunDirectory.WriteJsonAtomic(run.ConfigPath, config);
         return config;
     }
+
+    /// <summary>
+    /// Refuses a new run (<paramref name="resume"/> false) in a folder that already holds one. Trainers call it before
+    /// anything slow (a precision probe, data decoding) so the refusal comes at once.
+    /// </summary>
+    public static void RefuseOccupied(RunDirectory run, bool resume)
+    {
+        if (!resume && run.HasConfig) throw Occupied(run);
+    }
+
+    private static ConfigurationException Occupied(RunDirectory run) =>
+        new($"{run.Root} already holds a run: pass --resume to continue it or choose another --out");
 
     // Names what a refused --resume would change, so a user need not diff two JSON files (a default that changed
     // between versions shows up here as a setting the run has and the flags no longer give).
@@ -64,7 +76,7 @@ internal static class TrainingCheckpoints
     {
         var last = run.LastCheckpointDir();
         if (last is null) return null;
-        if (!resume) throw new ConfigurationException($"{run.Root} already holds a run: pass --resume to continue it or choose another --out");
+        if (!resume) throw Occupied(run);
         CheckpointManifest.Verify(last);
         var state = RunStateFile.Read<TRecord>(last);
         if (state.BestMetric != bestMetric)

@@ -30,6 +30,20 @@ public sealed class TrainingCheckpointsTests
         Assert.Equal(started, TrainingCheckpoints.OpenRun(run, started, resume: true, Read, Keep));
     }
 
+    [Fact]
+    public void RefuseOccupied_RefusesANewRunInAFolderThatHoldsOne_ButNotAResumeOrAnEmptyFolder()
+    {
+        using var dir = new TempDir();
+        var run = new RunDirectory(Path.Combine(dir.Path, "run"));
+        TrainingCheckpoints.RefuseOccupied(run, resume: false); // nothing there yet
+        TrainingCheckpoints.OpenRun(run, new AgeTrainConfig { DataDir = "/d", CsvPath = "/d/x.csv" }, resume: false, Read, Keep);
+
+        var refused = Assert.Throws<ConfigurationException>(() => TrainingCheckpoints.RefuseOccupied(run, resume: false));
+        TrainingCheckpoints.RefuseOccupied(run, resume: true);
+
+        Assert.Equal($"{run.Root} already holds a run: pass --resume to continue it or choose another --out", refused.Message);
+    }
+
     private static AgeTrainConfig Read(RunDirectory run) => AgeTrainConfig.Read(run.ConfigPath);
 
     private static AgeTrainConfig Keep(AgeTrainConfig saved, AgeTrainConfig given) => saved with { Workers = given.Workers };
