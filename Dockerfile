@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # The inference API (src/Api) with the bundled models/. CPU by default:
-#   docker build -t conr-api --build-arg SOURCE_REVISION=$(git rev-parse HEAD) .
-#   docker run --rm -p 8080:8080 conr-api                    # then http://localhost:8080/swagger
+#   docker build -t conr-api:cpu --build-arg SOURCE_REVISION=$(git rev-parse HEAD) .
+#   docker run --rm -p 8080:8080 conr-api:cpu                    # then http://localhost:8080/swagger
 # GPU (CUDA 13 + cuDNN 9, what Microsoft.ML.OnnxRuntime.Gpu 1.31 needs; the .NET runtime ships in the app):
 #   docker build -t conr-api:gpu --build-arg RUNTIME_IMAGE=nvidia/cuda:13.0.1-cudnn-runtime-ubuntu24.04 --build-arg SELF_CONTAINED=true .
 #   docker run --rm --gpus all -p 8080:8080 -e Inference__Device=cuda conr-api:gpu

@@ -1,8 +1,8 @@
 using System.Reflection;
 using System.Runtime.Loader;
 using ConR.Api.Tests.Support;
+using ConR.Tests.Common;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using NJsonSchema.CodeGeneration.CSharp;
 using NSwag.CodeGeneration.CSharp;
 using NSwag.CodeGeneration.OperationNameGenerators;
@@ -40,7 +40,7 @@ public sealed class GeneratedClientTests
         var context = new AssemblyLoadContext("generated-client", isCollectible: true);
         try
         {
-            var assembly = Compile(code, context);
+            var assembly = InMemoryCompiler.Compile("GeneratedClient", code, context, NullableContextOptions.Disable);
             var client = Activator.CreateInstance(assembly.GetType("Generated.ConRClient")!, http)!;
 
             var models = (System.Collections.IEnumerable)(await CallAsync(client, "ListModelsAsync"))!;
@@ -113,24 +113,6 @@ public sealed class GeneratedClientTests
         {
             context.Unload();
         }
-    }
-
-    private static Assembly Compile(string code, AssemblyLoadContext context)
-    {
-        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
-            .Split(Path.PathSeparator)
-            .Where(path => path.EndsWith(".dll", StringComparison.Ordinal))
-            .Select(path => MetadataReference.CreateFromFile(path));
-        var compilation = CSharpCompilation.Create(
-            "GeneratedClient",
-            [CSharpSyntaxTree.ParseText(code)],
-            references,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Disable));
-        using var output = new MemoryStream();
-        var result = compilation.Emit(output);
-        Assert.True(result.Success, string.Join("\n", result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(10)));
-        output.Position = 0;
-        return context.LoadFromStream(output);
     }
 
     private static object Property(object? value, string name) =>

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using ConR.Shared.Imbalance;
@@ -195,21 +194,5 @@ public sealed class ApiFixtureGenerator
         File.WriteAllText(Path.Combine(folder, ModelRepository.CardFile), ModelCardSerializer.Serialize(card) + "\n");
     }
 
-    // The source tree, found from this file's compile-time path (the build output may live anywhere, e.g. under
-    // --artifacts-path), else from the output or working folder.
-    private static string FixtureRoot([CallerFilePath] string sourceFile = "")
-    {
-        foreach (var start in new[] { Path.GetDirectoryName(sourceFile), AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-        {
-            for (var dir = string.IsNullOrEmpty(start) ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "ConR.Web.sln")))
-                {
-                    return Path.Combine(dir.FullName, "tests", "ConR.Api.Tests", "Fixtures", "models");
-                }
-            }
-        }
-
-        throw new InvalidOperationException($"ConR.Web.sln not found above {sourceFile} or {AppContext.BaseDirectory}.");
-    }
+    private static string FixtureRoot() => Path.Combine(RepositoryRoot.Find(), "tests", "ConR.Api.Tests", "Fixtures", "models");
 }
