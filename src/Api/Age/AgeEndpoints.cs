@@ -72,7 +72,7 @@ internal static class AgeEndpoints
         [AsParameters] InferenceServices services)
     {
         var started = Stopwatch.GetTimestamp();
-        var file = Uploads.RequireImage(image, context.Request);
+        var file = Uploads.RequireImage(image, context.Request, batchRoute: "/v1/age/batch");
         var box = FaceBox.From(x, y, width, height);
         var requestedMix = Mixes.Parse(mix);
         using var lease = services.Registry.Acquire(services.Options.Value.AgeModel);

@@ -76,7 +76,7 @@ internal static class DepthEndpoints
         [AsParameters] InferenceServices services)
     {
         var started = Stopwatch.GetTimestamp();
-        var chosenFormat = format ?? Json;
+        var chosenFormat = string.IsNullOrEmpty(format) ? Json : format; // "?format=" means the default, as for level and mix
         if (chosenFormat is not (Json or Png16 or Colormap))
         {
             throw Problems.BadRequest($"format must be {Json}, {Png16} or {Colormap} (got '{format}').");

@@ -15,9 +15,11 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails,
         var (status, title, detail) = exception switch
         {
             ApiProblemException problem => (problem.Status, problem.Title, problem.Message),
+            BadHttpRequestException { InnerException: InvalidDataException malformed } when IsMalformedForm(malformed) =>
+                (StatusCodes.Status400BadRequest, TitleFor(StatusCodes.Status400BadRequest), $"The multipart body is malformed: {malformed.Message}"),
             BadHttpRequestException { InnerException: InvalidDataException limit } when limit.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) =>
                 (StatusCodes.Status413PayloadTooLarge, TitleFor(StatusCodes.Status413PayloadTooLarge), FormLimitDetail(limit)),
-            BadHttpRequestException bad => (bad.StatusCode, TitleFor(bad.StatusCode), DetailFor(bad)),
+            BadHttpRequestException bad => (bad.StatusCode, TitleFor(bad.StatusCode), DetailFor(bad, httpContext)),
             _ => (StatusCodes.Status500InternalServerError, "Internal server error", "An unexpected error occurred; the server log has the details under this trace id."),
         };
 
@@ -53,9 +55,13 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails,
             ? $"The form has too many parts: {limit.Message} A request sends its `image` part(s) (POST /v1/age/batch: at most {InferenceOptions.MaxImagesPerRequest}) and the documented fields only, {RequestBodyLimits.MaxFormParts} parts in all."
             : $"The multipart body exceeds a limit: {limit.Message} (see Inference:MaxUploadBytes).";
 
-    // Kestrel's own wording for an over-limit body names no limit; say which one applies.
-    private static string DetailFor(BadHttpRequestException exception) =>
-        exception.StatusCode == StatusCodes.Status413PayloadTooLarge
-            ? "The request body is larger than this endpoint accepts (see Inference:MaxUploadBytes)."
-            : exception.Message;
+    // The form reader's limits on a multipart body's framing (boundary length, part headers) are broken requests, not
+    // large ones: no client sends a 129-character boundary or 16 KB of part headers by accident of size.
+    private static bool IsMalformedForm(InvalidDataException exception) =>
+        exception.Message.Contains("boundary", StringComparison.OrdinalIgnoreCase)
+        || exception.Message.Contains("header", StringComparison.OrdinalIgnoreCase);
+
+    // Kestrel's own wording for an over-limit body names no limit; say which one applies to the route called.
+    private static string DetailFor(BadHttpRequestException exception, HttpContext context) =>
+        exception.StatusCode == StatusCodes.Status413PayloadTooLarge ? RequestBodyLimits.OverLimitDetail(context) : exception.Message;
 }

@@ -17,7 +17,7 @@ internal static class InferenceServiceCollectionExtensions
     public static IServiceCollection AddConRInference(this IServiceCollection services)
     {
         services.AddOptions<InferenceOptions>()
-            .BindConfiguration(InferenceOptions.SectionName)
+            .BindSettings(InferenceOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InferenceOptions>, InferenceOptionsValidator>());

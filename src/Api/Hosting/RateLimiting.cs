@@ -15,7 +15,7 @@ internal static class RateLimiting
     public static IServiceCollection AddClientRateLimiting(this IServiceCollection services)
     {
         services.AddOptions<RateLimitOptions>()
-            .BindConfiguration(RateLimitOptions.SectionName)
+            .BindSettings(RateLimitOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddRateLimiter(limiter =>

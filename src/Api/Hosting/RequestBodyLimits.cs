@@ -2,6 +2,7 @@ using ConR.Api.Inference;
 using ConR.Api.KServe;
 using ConR.Api.Models;
 using ConR.Api.Options;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -105,6 +106,23 @@ internal static class RequestBodyLimits
         context.Request.RouteValues["name"] is string name
             ? context.RequestServices.GetRequiredService<ModelRegistry>().Slot(name)?.Current?.Profile.Layout
             : null;
+
+    /// <summary>
+    /// The 413 detail for a body found over its limit while it was read (sent without Content-Length, so the check
+    /// above could not refuse it up front): the limit in bytes and the setting behind it, for the route that was called.
+    /// </summary>
+    public static string OverLimitDetail(HttpContext context)
+    {
+        // The exception handler runs with the endpoint cleared; its feature keeps the one that failed.
+        var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint();
+        if (endpoint?.Metadata.GetMetadata<RequestBodyLimitMetadata>() is not { } metadata)
+        {
+            return "The request body is larger than this endpoint accepts.";
+        }
+
+        var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+        return $"The request body is larger than this endpoint accepts{(limit is null ? "" : $": at most {limit} bytes")} ({Setting(metadata.Limit)}).";
+    }
 
     private static string Setting(BodyLimit limit) => limit switch
     {

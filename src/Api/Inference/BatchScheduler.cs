@@ -69,9 +69,19 @@ internal sealed class BatchScheduler : IAsyncDisposable, IArrivalCounter
     /// A batch of <paramref name="count"/> images for this model, announced as arriving until it is submitted or
     /// disposed; create it before decoding so that the worker knows more images are on their way.
     /// </summary>
-    /// <exception cref="ApiProblemException">503: the queue cannot take <paramref name="count"/> more images now.</exception>
+    /// <exception cref="ApiProblemException">
+    /// 413: <paramref name="count"/> is more than the whole queue holds (a retry could never succeed); 503: the queue
+    /// cannot take <paramref name="count"/> more images now.
+    /// </exception>
     public WorkBatch CreateWork(int count, CancellationToken cancellationToken)
     {
+        if (count > settings.MaxQueueLength)
+        {
+            metrics.Rejected.Add(count, model, "too_large");
+            throw Problems.TooLarge(
+                $"{count} images in one request are more than model '{model}''s queue holds ({settings.MaxQueueLength} images, Inference:MaxQueueLength): send at most {settings.MaxQueueLength} per request.");
+        }
+
         // Admission before any decoding, so a full queue costs a refused request no CPU; Submit checks again.
         if (Volatile.Read(ref waiting) + count > settings.MaxQueueLength)
         {
@@ -118,7 +128,9 @@ internal sealed class BatchScheduler : IAsyncDisposable, IArrivalCounter
     private ApiProblemException QueueFull(int count)
     {
         metrics.Rejected.Add(count, model, "queue_full");
-        return Problems.Unavailable($"Model '{model}' has {settings.MaxQueueLength} images queued already; retry shortly.", settings.RetryAfterSeconds);
+        return Problems.Unavailable(
+            $"Model '{model}''s queue cannot take {count} more images now ({Volatile.Read(ref waiting)} of {settings.MaxQueueLength} places taken); retry shortly.",
+            settings.RetryAfterSeconds);
     }
 
     public async ValueTask DisposeAsync()

@@ -146,7 +146,7 @@ internal sealed class InferRequestParser(TensorLayout layout) : IDisposable
         switch (reader.TokenType)
         {
             case JsonTokenType.PropertyName:
-                property = reader.GetString();
+                property = Text(ref reader, "a property name");
                 return;
             case JsonTokenType.EndObject:
                 frames.Pop();
@@ -193,7 +193,21 @@ internal sealed class InferRequestParser(TensorLayout layout) : IDisposable
     }
 
     private static string? StringValue(ref Utf8JsonReader reader, string member) =>
-        reader.TokenType == JsonTokenType.String ? reader.GetString() : throw Problems.BadRequest($"{member} must be a string.");
+        reader.TokenType == JsonTokenType.String ? Text(ref reader, member) : throw Problems.BadRequest($"{member} must be a string.");
+
+    // The reader checks a string's JSON syntax, not its text: invalid UTF-8 bytes or a lone surrogate escape ("\ud800")
+    // only fail when the string is decoded, and as InvalidOperationException, which would otherwise become a 500.
+    private static string? Text(ref Utf8JsonReader reader, string what)
+    {
+        try
+        {
+            return reader.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            throw Problems.BadRequest($"The body is not valid JSON: {what} is not valid UTF-8 text (invalid bytes or a lone surrogate escape).");
+        }
+    }
 
     private void OptionalArray(JsonTokenType token, string member, Frame frame)
     {

@@ -50,7 +50,7 @@ internal sealed class ApiMetrics : IDisposable
         BatchSize = Histogram("conr.inference.batch.size", "{image}", "conr_inference_batch_size", "Images per ONNX Runtime run (dynamic batching).", BatchBuckets, "model");
         InferenceDuration = Histogram("conr.inference.duration", "s", "conr_inference_duration_seconds", "Time of one ONNX Runtime run (one batch).", LatencyBuckets, "model", "provider");
         QueueWait = Histogram("conr.inference.queue.wait", "s", "conr_inference_queue_wait_seconds", "Time an image waited in its model's queue before its batch ran.", LatencyBuckets, "model");
-        Rejected = Counter("conr.inference.rejected", "{image}", "conr_inference_rejected_total", "Images not inferred: queue_full (503), timeout (504), failed (500).", "model", "reason");
+        Rejected = Counter("conr.inference.rejected", "{image}", "conr_inference_rejected_total", "Images not inferred: too_large (413: more than the queue holds), queue_full (503), timeout (504), failed (500).", "model", "reason");
         ModelLoads = Counter("conr.model.load", "{load}", "conr_model_load_total", "Model load attempts at start-up and through the admin route, by outcome (loaded, failed).", "model", "outcome");
         CpuFallbacks = Counter("conr.cpu_fallback", "{fallback}", "conr_cpu_fallback_total", "Times a model's failing CUDA session was switched to its CPU session (circuit opened).", "model");
         CpuFallbackRuns = Counter("conr.cpu_fallback.runs", "{batch}", "conr_cpu_fallback_runs_total", "Batches served by the CPU session because the CUDA session failed or its circuit was open.", "model");

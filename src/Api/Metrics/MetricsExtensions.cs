@@ -29,12 +29,29 @@ internal static class MetricsExtensions
             }
             finally
             {
-                var method = context.Request.Method;
+                var method = MethodLabel(context.Request.Method);
                 metrics.HttpRequests.Increment(method, route, context.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 metrics.HttpDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds, method, route);
             }
         });
     }
+
+    // Kestrel accepts any token as a method, and every label value is a new series kept for the process's life: a
+    // client inventing methods would grow /metrics without bound. The standard methods keep their names; the rest
+    // share one label (OpenTelemetry's "_OTHER").
+    internal static string MethodLabel(string method) => method switch
+    {
+        _ when HttpMethods.IsGet(method) => HttpMethods.Get,
+        _ when HttpMethods.IsPost(method) => HttpMethods.Post,
+        _ when HttpMethods.IsHead(method) => HttpMethods.Head,
+        _ when HttpMethods.IsPut(method) => HttpMethods.Put,
+        _ when HttpMethods.IsDelete(method) => HttpMethods.Delete,
+        _ when HttpMethods.IsPatch(method) => HttpMethods.Patch,
+        _ when HttpMethods.IsOptions(method) => HttpMethods.Options,
+        _ when HttpMethods.IsTrace(method) => HttpMethods.Trace,
+        _ when HttpMethods.IsConnect(method) => HttpMethods.Connect,
+        _ => "_OTHER",
+    };
 
     /// <summary>GET /metrics: the Prometheus text exposition.</summary>
     public static IEndpointConventionBuilder MapMetricsEndpoint(this IEndpointRouteBuilder routes) =>

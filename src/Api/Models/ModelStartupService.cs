@@ -29,9 +29,12 @@ internal sealed class ModelStartupService(
         {
             if (device == InferenceDevice.Cuda)
             {
-                throw new InvalidOperationException(
-                    $"Inference:Device is 'cuda', but CUDA cannot be used on this host: {reason}. " +
-                    "Install the CUDA 13 runtime and cuDNN 9 (see deploy/README.md), or set Inference:Device to 'auto' or 'cpu'.");
+                // A setting that does not fit this host: reported like any invalid setting (message, exit code 2).
+                throw new OptionsValidationException(
+                    InferenceOptions.SectionName,
+                    typeof(InferenceOptions),
+                    [$"Inference:Device is 'cuda', but CUDA cannot be used on this host: {reason}. " +
+                     "Install the CUDA 13 runtime and cuDNN 9 (see deploy/README.md), or set Inference:Device to 'auto' or 'cpu'."]);
             }
 
             Log.DeviceAutoOnCpu(logger, reason);

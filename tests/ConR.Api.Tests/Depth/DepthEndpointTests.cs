@@ -120,6 +120,17 @@ public sealed class DepthEndpointTests
     }
 
     [Fact]
+    public async Task EstimateDepth_EmptyFormat_MeansTheDefaultJson_AsAnEmptyLevelOrMixDoes()
+    {
+        await using var app = new ApiApplication();
+        using var client = await app.StartReadyAsync();
+
+        var answer = await (await client.PostAsync("/v1/depth?format=&level=&mix=", Multipart.Image(TestImages.Png()))).OkAsync<DepthResponse>();
+
+        Assert.Equal(0.9, answer.Level);
+    }
+
+    [Fact]
     public async Task EstimateDepth_WithoutADepthModel_Answers404()
     {
         await using var app = new ApiApplication(settings: new Dictionary<string, string?> { ["Inference:Models:0"] = "age" });

@@ -11,6 +11,10 @@ public sealed class StartupExitTests
     [InlineData("Inference:MaxQueueLength", "4", "must be at least Inference:MaxBatchSize")]
     [InlineData("Inference:AdminApiKey", "short", "Inference:AdminApiKey must have at least 16 characters")]
     [InlineData("Inference:Models:0", "nope", "'nope'")]
+    [InlineData("Inference:Device", "gpu", "Failed to convert configuration value 'gpu' at 'Inference:Device'")]
+    [InlineData("Inference:MaxBatchSize", "sixteen", "'sixteen' at 'Inference:MaxBatchSize' to type 'System.Int32'")]
+    [InlineData("RateLimiting:TokenLimit", "many", "'many' at 'RateLimiting:TokenLimit'")]
+    [InlineData("Inference:Device", "cuda", "Inference:Device is 'cuda', but CUDA cannot be used on this host")]
     public async Task BadSetting_ExitsWithCode2_AndTheMessageWithoutAStackTrace(string key, string value, string expected)
     {
         var api = Path.Combine(AppContext.BaseDirectory, "ConR.Api.dll");

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text;
 using ConR.Api.Age;
 using ConR.Api.Tests.Support;
 using SixLabors.ImageSharp;
@@ -22,6 +23,32 @@ public sealed class BadInputTests
         Assert.Contains("'image'", problem.Detail, StringComparison.Ordinal);
         Assert.Contains("'x'", problem.Detail, StringComparison.Ordinal);
         await AssertStillServesAsync(client);
+    }
+
+    [Theory]
+    [InlineData("/v1/age", "; send several to POST /v1/age/batch.")]
+    [InlineData("/v1/depth", ".")]
+    public async Task TwoImagesOnASingleImageRoute_Answers400_RatherThanAnsweringForTheFirst(string route, string hint)
+    {
+        await using var app = new ApiApplication();
+        using var client = await app.StartReadyAsync();
+
+        var problem = await (await client.PostAsync(route, Multipart.Images([TestImages.Png(seed: 1), TestImages.Png(seed: 2)]))).ProblemAsync(400);
+
+        Assert.EndsWith("This route takes one image (got 2 files named 'image')" + hint, problem.Detail, StringComparison.Ordinal);
+        await AssertStillServesAsync(client);
+    }
+
+    [Fact]
+    public async Task ImageSentAsText_Answers400SayingItIsNotAFile()
+    {
+        await using var app = new ApiApplication();
+        using var client = await app.StartReadyAsync();
+        using var form = new MultipartFormDataContent { { new StringContent("not a file, the text of one"), "image" } };
+
+        var problem = await (await client.PostAsync("/v1/age", form)).ProblemAsync(400);
+
+        Assert.StartsWith("The multipart field 'image' arrived as text, not as a file", problem.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -146,6 +173,21 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task MultipartBoundaryOverTheFormReadersLimit_Answers400AsMalformed()
+    {
+        await using var app = new ApiApplication();
+        using var client = await app.StartReadyAsync();
+        var boundary = new string('b', 200);
+        using var content = new ByteArrayContent(Encoding.ASCII.GetBytes($"--{boundary}\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n1\r\n--{boundary}--\r\n"));
+        content.Headers.TryAddWithoutValidation("Content-Type", $"multipart/form-data; boundary={boundary}");
+
+        var problem = await (await client.PostAsync("/v1/age", content)).ProblemAsync(400);
+
+        Assert.StartsWith("The multipart body is malformed:", problem.Detail, StringComparison.Ordinal);
+        await AssertStillServesAsync(client);
+    }
+
+    [Fact]
     public async Task StreamedBodyOverTheLimit_Answers413()
     {
         await using var app = new ApiApplication(settings: new Dictionary<string, string?> { ["Inference:MaxUploadBytes"] = "1024" });
@@ -159,8 +201,9 @@ public sealed class BadInputTests
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/age") { Content = form };
         request.Headers.TransferEncodingChunked = true;
 
-        await (await client.SendAsync(request)).ProblemAsync(413);
+        var problem = await (await client.SendAsync(request)).ProblemAsync(413);
 
+        Assert.Contains("Inference:MaxUploadBytes", problem.Detail, StringComparison.Ordinal);
         await AssertStillServesAsync(client);
     }
 
@@ -366,11 +409,5 @@ public sealed class BadInputTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v2/health/ready")).StatusCode);
         using var good = await client.PostAsync("/v1/age", Multipart.Image(TestImages.Png(10, 8)));
         Assert.Equal(HttpStatusCode.OK, good.StatusCode);
-    }
-
-    // A body whose length the client cannot know up front, so it is sent chunked.
-    private sealed class UnknownLengthStream(byte[] data) : MemoryStream(data)
-    {
-        public override bool CanSeek => false;
     }
 }

@@ -87,17 +87,17 @@ public sealed class SchedulingTests
 
         var problem = await rejected.ProblemAsync(503);
         Assert.True(rejected.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
-        Assert.Contains("queued", problem.Detail, StringComparison.Ordinal);
+        Assert.Contains("(1 of 1 places taken); retry shortly", problem.Detail, StringComparison.Ordinal);
 
-        // Admission comes before decoding: a batch of undecodable files is refused for the full queue (503), not
-        // decoded first (which would answer 415).
+        // Admission comes before decoding: an undecodable file is refused for the full queue (503), not decoded first
+        // (which would answer 415).
         byte[] garbage = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
-        using var rejectedBatch = await client.PostAsync("/v1/age/batch", Multipart.Images([garbage, garbage]));
-        await rejectedBatch.ProblemAsync(503);
+        using var rejectedGarbage = await client.PostAsync("/v1/age", Multipart.Image(garbage));
+        await rejectedGarbage.ProblemAsync(503);
 
         Assert.Equal(HttpStatusCode.OK, (await running).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await queued).StatusCode);
-        Assert.Contains("conr_inference_rejected_total{model=\"age\",reason=\"queue_full\"} 3", await client.GetStringAsync("/metrics"), StringComparison.Ordinal);
+        Assert.Contains("conr_inference_rejected_total{model=\"age\",reason=\"queue_full\"} 2", await client.GetStringAsync("/metrics"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -130,6 +130,26 @@ public sealed class SchedulingTests
     }
 
     // Serves the age model alone; its backend waits `delay` per run once the test sets Slow (the warm-up runs at full speed).
+    [Fact]
+    public async Task MoreImagesThanTheQueueHolds_Answers413_EvenWhenIdle()
+    {
+        // A 503 would invite a retry that can never succeed: the request is too large for this server's queue.
+        await using var app = new ApiApplication(settings: new Dictionary<string, string?>
+        {
+            ["Inference:MaxBatchSize"] = "2",
+            ["Inference:MaxQueueLength"] = "2",
+        });
+        using var client = await app.StartReadyAsync();
+
+        using var rejected = await client.PostAsync("/v1/age/batch", Multipart.Images([.. Enumerable.Range(0, 3).Select(i => TestImages.Png(seed: i))]));
+        using var fits = await client.PostAsync("/v1/age/batch", Multipart.Images([.. Enumerable.Range(0, 2).Select(i => TestImages.Png(seed: i))]));
+
+        var problem = await rejected.ProblemAsync(413);
+        Assert.Contains("3 images in one request are more than model 'age''s queue holds (2 images, Inference:MaxQueueLength)", problem.Detail, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, fits.StatusCode);
+        Assert.Contains("conr_inference_rejected_total{model=\"age\",reason=\"too_large\"} 3", await client.GetStringAsync("/metrics"), StringComparison.Ordinal);
+    }
+
     private static ApiApplication SlowAgeApp(TimeSpan delay, List<SlowBackend> slow, Dictionary<string, string?> settings)
     {
         settings["Inference:Models:0"] = "age";

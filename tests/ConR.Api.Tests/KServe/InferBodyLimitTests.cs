@@ -69,6 +69,24 @@ public sealed class InferBodyLimitTests
     }
 
     [Fact]
+    public async Task ChunkedBodyOverTheLimit_Answers413NamingTheKServeSetting()
+    {
+        // Without Content-Length the limit is found while the body is read: the answer must still name this route's
+        // setting (it once named the image upload's). Kestrel: the test server does not enforce body size limits.
+        await using var app = new ApiApplication(settings: new Dictionary<string, string?> { ["Inference:MaxInferRequestBytes"] = "1000" });
+        app.UseKestrel(0);
+        using var client = await app.StartReadyAsync();
+        var body = new StreamContent(new UnknownLengthStream(Encoding.UTF8.GetBytes("{" + new string(' ', 5000) + "}")));
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v2/models/age/infer") { Content = body };
+        request.Headers.TransferEncodingChunked = true;
+
+        var problem = await (await client.SendAsync(request)).ProblemAsync(413);
+
+        Assert.Contains("at most 1000 bytes (Inference:MaxInferRequestBytes)", problem.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EndlessBody_IsRefusedAtTheFirstNumberPastTheShape()
     {
         // Kestrel and a raw socket: the test server buffers a request body whole before the app sees it, and HttpClient

@@ -118,12 +118,27 @@ public sealed class InferRequestReaderTests
     [InlineData("{\"inputs\": [{\"shape\": [1.5]}]}", "shape must be an array of at most 8 integers")]
     [InlineData("{\"inputs\": [{\"data\": [], \"data\": []}]}", "holds \"data\" twice")]
     [InlineData("{} {}", "not valid JSON")]
+    [InlineData("{\"id\": \"\\ud800\"}", "id is not valid UTF-8 text")]
+    [InlineData("{\"\\udc00\": 1}", "a property name is not valid UTF-8 text")]
     public async Task BadBodies_AreRefused(string body, string expected)
     {
         var problem = await Assert.ThrowsAsync<ApiProblemException>(() => ReadAsync(body));
 
         Assert.Equal(400, problem.Status);
         Assert.Contains(expected, problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvalidUtf8InAString_IsRefusedAs400()
+    {
+        var body = Encoding.UTF8.GetBytes("{\"inputs\": [{\"name\": \"im\u00ffage\"}]}");
+        var invalid = Array.IndexOf(body, (byte)0xC3); // "ÿ" is C3 BF in UTF-8; a lone FF byte is never valid
+        body = [.. body[..invalid], 0xFF, .. body[(invalid + 2)..]];
+
+        var problem = await Assert.ThrowsAsync<ApiProblemException>(() => ReadAsync(body));
+
+        Assert.Equal(400, problem.Status);
+        Assert.Contains("not valid", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -139,10 +154,11 @@ public sealed class InferRequestReaderTests
     private static string Request(string shape, string data, string id = "\"x\"") =>
         $$"""{"id": {{id}}, "inputs": [{"name": "image", "datatype": "FP32", "shape": {{shape}}, "data": {{data}}}]}""";
 
-    private static async Task<ParsedInferRequest> ReadAsync(string body, int chunk = int.MaxValue)
+    private static Task<ParsedInferRequest> ReadAsync(string body, int chunk = int.MaxValue) => ReadAsync(Encoding.UTF8.GetBytes(body), chunk);
+
+    private static async Task<ParsedInferRequest> ReadAsync(byte[] bytes, int chunk = int.MaxValue)
     {
         var pipe = new Pipe(new PipeOptions(minimumSegmentSize: 1));
-        var bytes = Encoding.UTF8.GetBytes(body);
         var reading = InferRequestReader.ReadAsync(pipe.Reader, Layout, CancellationToken.None);
         for (var i = 0; i < bytes.Length && !reading.IsCompleted; i += chunk)
         {

@@ -31,4 +31,22 @@ public sealed class MetricsEndpointTests
         Assert.Contains("conr_cpu_fallback_active{model=\"age\"} 0", text, StringComparison.Ordinal);
         Assert.Contains("conr_http_request_duration_seconds_bucket{method=\"POST\",route=\"/v1/age\",le=\"+Inf\"} 2", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task InventedHttpMethods_ShareOneLabel_SoTheyCannotGrowTheMetrics()
+    {
+        await using var app = new ApiApplication();
+        using var client = await app.StartReadyAsync();
+        foreach (var method in new[] { "A1", "A2", "BREW" })
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), "/x");
+            using var response = await client.SendAsync(request);
+        }
+
+        var text = await client.GetStringAsync("/metrics");
+
+        Assert.Equal(3, SchedulingTests.Sample(text, "conr_http_requests_total{method=\"_OTHER\",route=\"unmatched\",status=\"404\"}"));
+        Assert.DoesNotContain("method=\"A1\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("method=\"BREW\"", text, StringComparison.Ordinal);
+    }
 }
