@@ -3,13 +3,14 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ConR.Tests.Common;
 
 namespace ConR.Api.Tests.Hosting;
 
 /// <summary>The deployment files in the repository: what they declare is what systemd, Docker and git expect.</summary>
 public sealed class DeployFilesTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = SourceTree.Root();
 
     [Fact]
     public void SystemdUnit_StartLimits_AreInUnit_AndTheInstallStepsCreateTheEnvFolder()
@@ -120,14 +121,5 @@ public sealed class DeployFilesTests
             else current?.Add(line.Split('=')[0]);
         }
         return sections;
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ConR.Web.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("ConR.Web.sln not found above the test output");
     }
 }

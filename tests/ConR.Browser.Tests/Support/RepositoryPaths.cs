@@ -1,9 +1,11 @@
+using ConR.Tests.Common;
+
 namespace ConR.Browser.Tests.Support;
 
 /// <summary>Paths in this repository, found from the test's build output by walking up to the solution file.</summary>
 internal static class RepositoryPaths
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root { get; } = SourceTree.Root();
 
     /// <summary>The bundled default model repository (models/NAME/VERSION; the newest version is served): what a new user serves.</summary>
     public static string BundledModels => Path.Combine(Root, "models");
@@ -17,17 +19,4 @@ internal static class RepositoryPaths
 
     /// <summary>Where failure screenshots and the README's screenshots are written: artifacts/browser (git-ignored).</summary>
     public static string Artifacts => Directory.CreateDirectory(Path.Combine(Root, "artifacts", "browser")).FullName;
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ConR.Web.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"ConR.Web.sln not found above {AppContext.BaseDirectory}.");
-    }
 }

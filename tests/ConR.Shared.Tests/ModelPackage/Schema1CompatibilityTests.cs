@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ConR.Shared.Calibration;
 using ConR.Shared.ModelPackage;
+using ConR.Tests.Common;
 
 namespace ConR.Shared.Tests.ModelPackage;
 
@@ -86,7 +87,7 @@ public class Schema1CompatibilityTests
     {
         // The packages committed under models/ must keep loading unchanged: version 1 of each is schema 1 (balanced only),
         // version 2 its recalibration with both mixes (tools/recalibrate).
-        var cards = Directory.GetFiles(Path.Combine(RepositoryRoot(), "models"), "model.json", SearchOption.AllDirectories);
+        var cards = Directory.GetFiles(Path.Combine(SourceTree.Root(), "models"), "model.json", SearchOption.AllDirectories);
         Assert.NotEmpty(cards);
 
         foreach (var path in cards)
@@ -110,23 +111,10 @@ public class Schema1CompatibilityTests
     {
         // Packages are copied to other machines and published: their run configurations keep names inside the data
         // set, never the trainer's absolute folders (the packagers and tools/recalibrate apply PortableRawConfig).
-        foreach (var path in Directory.GetFiles(Path.Combine(RepositoryRoot(), "models"), "model.json", SearchOption.AllDirectories))
+        foreach (var path in Directory.GetFiles(Path.Combine(SourceTree.Root(), "models"), "model.json", SearchOption.AllDirectories))
         {
             var raw = JsonNode.Parse(File.ReadAllText(path))!["training"]!["rawConfig"]!.AsObject();
             Assert.True(JsonNode.DeepEquals(PortableRawConfig.Of(raw), raw), $"{path}: {raw.ToJsonString()}");
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ConR.Web.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"ConR.Web.sln not found above {AppContext.BaseDirectory}.");
     }
 }

@@ -5,6 +5,7 @@ using ConR.Shared.Metrics;
 using ConR.Shared.Metrics.Depth;
 using ConR.Shared.ModelPackage;
 using ConR.Shared.Preprocessing;
+using ConR.Tests.Common;
 using ConR.Training.Age;
 using ConR.Training.Age.Data;
 using ConR.Training.Age.Export;
@@ -194,5 +195,5 @@ public sealed class ApiFixtureGenerator
         File.WriteAllText(Path.Combine(folder, ModelRepository.CardFile), ModelCardSerializer.Serialize(card) + "\n");
     }
 
-    private static string FixtureRoot() => Path.Combine(RepositoryRoot.Find(), "tests", "ConR.Api.Tests", "Fixtures", "models");
+    private static string FixtureRoot() => Path.Combine(SourceTree.Root(), "tests", "ConR.Api.Tests", "Fixtures", "models");
 }

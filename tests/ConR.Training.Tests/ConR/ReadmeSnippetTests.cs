@@ -13,7 +13,7 @@ public sealed class ReadmeSnippetTests
     [Fact]
     public void LibrarySnippet_Compiles_AndGivesAFiniteLossWithGradientsOnTheFeatures()
     {
-        var (usings, body) = Snippet(File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "README.md")));
+        var (usings, body) = Snippet(File.ReadAllText(Path.Combine(SourceTree.Root(), "README.md")));
         var code = $$"""
             {{usings}}
             public static class ReadmeSnippet

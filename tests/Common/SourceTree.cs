@@ -1,13 +1,13 @@
 using System.Runtime.CompilerServices;
 
-namespace ConR.Training.Tests;
+namespace ConR.Tests.Common;
 
 /// <summary>The source tree (the folder holding ConR.Web.sln), for tests that read or write files of the repository.</summary>
-internal static class RepositoryRoot
+internal static class SourceTree
 {
     // Found from this file's compile-time path (the build output may live anywhere, e.g. under --artifacts-path),
     // else from the output or working folder.
-    public static string Find([CallerFilePath] string sourceFile = "")
+    public static string Root([CallerFilePath] string sourceFile = "")
     {
         foreach (var start in new[] { Path.GetDirectoryName(sourceFile), AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
         {
